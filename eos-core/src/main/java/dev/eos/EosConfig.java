@@ -1,0 +1,307 @@
+package dev.eos;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The configuration of a {@link Pipeline}: every key is a constant here with its documentation, type, default
+ * and validator; {@code docs/configuration.md} is generated from {@link #configDef()}.
+ *
+ * <p>Kafka client settings pass through with a prefix: {@code consumer.}, {@code producer.} or {@code admin.}
+ * (for example {@code consumer.max.poll.records}). The settings that exactly-once depends on are set by the
+ * pipeline ({@code isolation.level=read_committed}, {@code enable.idempotence=true}, {@code acks=all},
+ * {@code enable.auto.commit=false}, the transactional id and the group id); an override that contradicts one
+ * of them is rejected with a {@link ConfigException} that names the key and the reason.
+ */
+public final class EosConfig extends AbstractConfig {
+
+    /** Prefix of settings passed to the Kafka consumer. */
+    public static final String CONSUMER_PREFIX = "consumer.";
+    /** Prefix of settings passed to the transactional Kafka producer. */
+    public static final String PRODUCER_PREFIX = "producer.";
+    /** Prefix of settings passed to the Kafka admin client used to check topics at start. */
+    public static final String ADMIN_PREFIX = "admin.";
+
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers to connect to, as host:port pairs. "
+            + "Passed to the consumer, the producer and the admin client.";
+
+    public static final String APPLICATION_ID_CONFIG = "application.id";
+    private static final String APPLICATION_ID_DOC = "Identity of the application: the consumer group id, and "
+            + "the prefix of the transactional ids. Every instance of one application uses the same value. "
+            + "Letters, digits, '.', '_' and '-' only.";
+
+    public static final String INSTANCE_ID_CONFIG = "instance.id";
+    private static final String INSTANCE_ID_DOC = "Identity of this instance within the application; its "
+            + "transactional id is <application.id>-<instance.id>. Give an instance that restarts after a crash the "
+            + "same value, so that starting it aborts its unfinished transaction at once instead of after "
+            + "transaction.timeout.ms. Two live instances must never share a value: they would fence each other. "
+            + "Empty (the default) picks a random value at each start.";
+
+    public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+    private static final String COMMIT_INTERVAL_MS_DOC = "Longest time a transaction stays open: once a "
+            + "transaction holds records and is this old, it is committed. Lower gives lower end-to-end latency, "
+            + "higher gives fewer, larger transactions.";
+
+    public static final String COMMIT_MAX_RECORDS_CONFIG = "commit.max.records";
+    private static final String COMMIT_MAX_RECORDS_DOC = "Most input records in one transaction: a transaction "
+            + "that has consumed this many records is committed before commit.interval.ms is reached.";
+
+    public static final String TRANSACTION_TIMEOUT_MS_CONFIG = "transaction.timeout.ms";
+    private static final String TRANSACTION_TIMEOUT_MS_DOC = "Time after which the broker aborts a transaction "
+            + "of this instance that was neither committed nor aborted (for example after a crash), which also "
+            + "bounds how long other instances wait before they can take over its partitions. Must be larger "
+            + "than commit.interval.ms and at most the broker's transaction.max.timeout.ms.";
+
+    public static final String MAX_ABORTS_CONFIG = "max.consecutive.aborts";
+    private static final String MAX_ABORTS_DOC = "Number of transactions in a row that may abort (each followed "
+            + "by a rewind and a retry of the same input) before the pipeline gives up and fails with the last "
+            + "cause. Guards against a retry loop that can never succeed.";
+
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString() {
+                        @Override
+                        public void ensureValid(String name, Object value) {
+                            if (value == null || ((List<?>) value).isEmpty()) {
+                                throw new ConfigException(name, value, "at least one host:port is required");
+                            }
+                        }
+
+                        @Override
+                        public String toString() {
+                            return "non-empty list";
+                        }
+                    }, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.Validator() {
+                @Override
+                public void ensureValid(String name, Object value) {
+                    if (value == null || !((String) value).matches("[A-Za-z0-9._-]+")) {
+                        throw new ConfigException(name, value,
+                                "must be non-empty and use only letters, digits, '.', '_' and '-'");
+                    }
+                }
+
+                @Override
+                public String toString() {
+                    return "[A-Za-z0-9._-]+";
+                }
+            }, Importance.HIGH, APPLICATION_ID_DOC)
+            .define(INSTANCE_ID_CONFIG, Type.STRING, "", new ConfigDef.Validator() {
+                @Override
+                public void ensureValid(String name, Object value) {
+                    if (value != null && !((String) value).isEmpty() && !((String) value).matches("[A-Za-z0-9._-]+")) {
+                        throw new ConfigException(name, value, "must use only letters, digits, '.', '_' and '-'");
+                    }
+                }
+
+                @Override
+                public String toString() {
+                    return "empty or [A-Za-z0-9._-]+";
+                }
+            }, Importance.MEDIUM, INSTANCE_ID_DOC)
+            .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.between(1, 600_000), Importance.MEDIUM,
+                    COMMIT_INTERVAL_MS_DOC)
+            .define(COMMIT_MAX_RECORDS_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
+                    COMMIT_MAX_RECORDS_DOC)
+            .define(TRANSACTION_TIMEOUT_MS_CONFIG, Type.INT, 10_000, Range.between(1_000, 900_000),
+                    Importance.MEDIUM, TRANSACTION_TIMEOUT_MS_DOC)
+            .define(MAX_ABORTS_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.LOW, MAX_ABORTS_DOC);
+
+    /** Client settings the pipeline sets itself; an override must agree or is rejected. */
+    private static final Map<String, String> FORCED_CONSUMER = Map.of(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    private static final Map<String, String> FORCED_PRODUCER = Map.of(
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+            ProducerConfig.ACKS_CONFIG, "all");
+
+    private final Map<String, Object> originals;
+    private final String instanceId;
+
+    /**
+     * Parses and validates a configuration.
+     *
+     * @throws ConfigException if a value is missing, has the wrong type, is out of range, or contradicts a
+     *     setting that exactly-once depends on
+     */
+    public EosConfig(Map<String, ?> props) {
+        super(CONFIG, props, false);
+        this.originals = new LinkedHashMap<>(props);
+        String id = getString(INSTANCE_ID_CONFIG);
+        this.instanceId = id == null || id.isEmpty() ? UUID.randomUUID().toString() : id;
+        validateCrossSettings();
+    }
+
+    /** The definition of every key, for tools and the generated reference. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
+    }
+
+    private void validateCrossSettings() {
+        long interval = getLong(COMMIT_INTERVAL_MS_CONFIG);
+        int txTimeout = getInt(TRANSACTION_TIMEOUT_MS_CONFIG);
+        if (txTimeout <= interval) {
+            throw new ConfigException(TRANSACTION_TIMEOUT_MS_CONFIG, txTimeout,
+                    "must be larger than " + COMMIT_INTERVAL_MS_CONFIG + " (" + interval + " ms), or every "
+                    + "transaction could be aborted by the broker before it commits");
+        }
+        checkForced(CONSUMER_PREFIX, FORCED_CONSUMER);
+        checkForced(PRODUCER_PREFIX, FORCED_PRODUCER);
+        reject(CONSUMER_PREFIX + ConsumerConfig.GROUP_ID_CONFIG, "the group id is " + APPLICATION_ID_CONFIG);
+        reject(PRODUCER_PREFIX + ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "the transactional id is derived from " + APPLICATION_ID_CONFIG + " and " + INSTANCE_ID_CONFIG);
+        for (String prefix : List.of(CONSUMER_PREFIX, PRODUCER_PREFIX)) {
+            for (String serdeKey : List.of("key.deserializer", "value.deserializer", "key.serializer",
+                    "value.serializer")) {
+                reject(prefix + serdeKey, "serdes are given to the pipeline builder");
+            }
+        }
+        Object tx = originals.get(PRODUCER_PREFIX + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        if (tx != null) {
+            throw new ConfigException(PRODUCER_PREFIX + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, tx,
+                    "set " + TRANSACTION_TIMEOUT_MS_CONFIG + " instead");
+        }
+        Object inflight = originals.get(PRODUCER_PREFIX + ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        if (inflight != null && Integer.parseInt(inflight.toString().trim()) > 5) {
+            throw new ConfigException(PRODUCER_PREFIX + ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                    inflight, "must be at most 5 for the idempotent producer that exactly-once needs");
+        }
+        for (String key : originals.keySet()) {
+            if (!CONFIG.names().contains(key) && !key.startsWith(CONSUMER_PREFIX) && !key.startsWith(PRODUCER_PREFIX)
+                    && !key.startsWith(ADMIN_PREFIX)) {
+                throw new ConfigException(key, originals.get(key), "unknown key: not an eos setting, and not a "
+                        + "client setting with a consumer., producer. or admin. prefix");
+            }
+        }
+    }
+
+    private void checkForced(String prefix, Map<String, String> forced) {
+        forced.forEach((key, required) -> {
+            Object value = originals.get(prefix + key);
+            if (value == null) {
+                return;
+            }
+            String v = value.toString().trim().toLowerCase(Locale.ROOT);
+            boolean same = v.equals(required) || (key.equals(ProducerConfig.ACKS_CONFIG) && v.equals("-1"));
+            if (!same) {
+                throw new ConfigException(prefix + key, value, "exactly-once requires " + key + "=" + required);
+            }
+        });
+    }
+
+    private void reject(String key, String why) {
+        if (originals.containsKey(key)) {
+            throw new ConfigException(key, originals.get(key), "set by the pipeline: " + why);
+        }
+    }
+
+    String applicationId() {
+        return getString(APPLICATION_ID_CONFIG);
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    String transactionalId() {
+        return applicationId() + "-" + instanceId;
+    }
+
+    long commitIntervalMs() {
+        return getLong(COMMIT_INTERVAL_MS_CONFIG);
+    }
+
+    int commitMaxRecords() {
+        return getInt(COMMIT_MAX_RECORDS_CONFIG);
+    }
+
+    int maxConsecutiveAborts() {
+        return getInt(MAX_ABORTS_CONFIG);
+    }
+
+    private Map<String, Object> prefixed(String prefix) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        originals.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    Map<String, Object> consumerConfigs() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId() + "-consumer");
+        c.putAll(prefixed(CONSUMER_PREFIX));
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, getList(BOOTSTRAP_SERVERS_CONFIG));
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId());
+        c.putAll(FORCED_CONSUMER);
+        return c;
+    }
+
+    Map<String, Object> producerConfigs() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId() + "-producer");
+        c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        c.putAll(prefixed(PRODUCER_PREFIX));
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, getList(BOOTSTRAP_SERVERS_CONFIG));
+        c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+        c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, getInt(TRANSACTION_TIMEOUT_MS_CONFIG));
+        c.putAll(FORCED_PRODUCER);
+        return c;
+    }
+
+    Map<String, Object> adminConfigs() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(CommonClientConfigs.CLIENT_ID_CONFIG, transactionalId() + "-admin");
+        c.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        c.putAll(prefixed(ADMIN_PREFIX));
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, getList(BOOTSTRAP_SERVERS_CONFIG));
+        return c;
+    }
+
+    /**
+     * The configuration reference as Markdown: one row per key with its type, default, valid values and
+     * documentation. {@code docs/configuration.md} holds its output.
+     */
+    public static String toMarkdown() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Configuration reference\n\n")
+          .append("Generated from `dev.eos.EosConfig` (run `./eos config-doc > docs/configuration.md`); "
+                  + "a unit test fails when this file is out of date.\n\n")
+          .append("Kafka client settings pass through with a prefix: `consumer.`, `producer.` or `admin.`. ")
+          .append("The pipeline sets `isolation.level=read_committed`, `enable.auto.commit=false`, ")
+          .append("`enable.idempotence=true`, `acks=all`, the group id (`application.id`) and the transactional ")
+          .append("id (`<application.id>-<instance.id>`); an override that contradicts them is rejected when the ")
+          .append("pipeline is built. It defaults `consumer.auto.offset.reset` to `earliest` and ")
+          .append("`producer.linger.ms` to 5.\n\n")
+          .append("| key | type | default | valid values | importance | description |\n")
+          .append("|---|---|---|---|---|---|\n");
+        List<ConfigDef.ConfigKey> keys = new ArrayList<>(CONFIG.configKeys().values());
+        for (ConfigDef.ConfigKey k : keys) {
+            String def = !k.hasDefault() ? "(required)" : (k.defaultValue == null || "".equals(k.defaultValue)
+                    ? "\"\"" : String.valueOf(k.defaultValue));
+            sb.append("| `").append(k.name).append("` | ").append(k.type.name().toLowerCase(Locale.ROOT))
+              .append(" | ").append(def).append(" | ")
+              .append(k.validator == null ? "" : k.validator.toString().replace("|", "\\|"))
+              .append(" | ").append(k.importance.name().toLowerCase(Locale.ROOT))
+              .append(" | ").append(k.documentation).append(" |\n");
+        }
+        return sb.toString();
+    }
+}

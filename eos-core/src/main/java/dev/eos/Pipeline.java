@@ -1,0 +1,447 @@
+package dev.eos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicListing;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An exactly-once consume-transform-produce pipeline: it reads its input topics as a member of the consumer
+ * group {@code application.id}, calls the {@link Processor} for each record, and commits the emitted outputs
+ * together with the consumed offsets in one Kafka transaction, or not at all.
+ *
+ * <pre>{@code
+ * OutputTopic<String, String> out = OutputTopic.of("upper", Serdes.String(), Serdes.String());
+ * Pipeline<String, String> pipeline = Pipeline.builder(Serdes.String(), Serdes.String())
+ *         .bootstrapServers("localhost:9092")
+ *         .applicationId("uppercase")
+ *         .inputTopics("words")
+ *         .outputTopic(out)
+ *         .processor((record, emitter) -> emitter.emit(out, record.key(), record.value().toUpperCase()))
+ *         .build();
+ * pipeline.start();
+ * ...
+ * pipeline.close(Duration.ofSeconds(30));
+ * }</pre>
+ *
+ * <p>Run more instances with the same application id to spread the partitions; the group protocol assigns
+ * them, and transactions with group-generation fencing keep the output exactly once across rebalances and
+ * crashed or stalled instances.
+ *
+ * @param <K> input key type
+ * @param <V> input value type
+ */
+public final class Pipeline<K, V> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    /**
+     * The lifecycle of a pipeline. Valid transitions:
+     * <pre>
+     * CREATED     -&gt; STARTING, STOPPED
+     * STARTING    -&gt; RUNNING, STOPPING, FAILED
+     * RUNNING     -&gt; REBALANCING, STOPPING, FAILED
+     * REBALANCING -&gt; RUNNING, STOPPING, FAILED
+     * STOPPING    -&gt; STOPPED, FAILED
+     * STOPPED, FAILED: final
+     * </pre>
+     */
+    public enum State {
+        /** Built, not started. */
+        CREATED,
+        /** Starting: checking topics, initializing the transactional producer, joining the group. */
+        STARTING,
+        /** Processing records. */
+        RUNNING,
+        /** The group is rebalancing; work of revoked partitions is being committed. */
+        REBALANCING,
+        /** {@link #close(Duration)} was called; committing open work and closing the clients. */
+        STOPPING,
+        /** Stopped after a close. Final. */
+        STOPPED,
+        /** Stopped by an error the pipeline could not recover from; see the fatal error handler. Final. */
+        FAILED;
+
+        private Set<State> next() {
+            switch (this) {
+                case CREATED: return EnumSet.of(STARTING, STOPPED);
+                case STARTING: return EnumSet.of(RUNNING, STOPPING, FAILED);
+                case RUNNING: return EnumSet.of(REBALANCING, STOPPING, FAILED);
+                case REBALANCING: return EnumSet.of(RUNNING, STOPPING, FAILED);
+                case STOPPING: return EnumSet.of(STOPPED, FAILED);
+                default: return EnumSet.noneOf(State.class);
+            }
+        }
+
+        /** Whether a pipeline in this state can move to {@code next}. */
+        public boolean canTransitionTo(State next) {
+            return next().contains(next);
+        }
+
+        /** Whether this state is final. */
+        public boolean isTerminal() {
+            return this == STOPPED || this == FAILED;
+        }
+    }
+
+    /** Told of every state change, on the thread that made it, outside the pipeline's locks. */
+    @FunctionalInterface
+    public interface StateListener {
+        /** The pipeline moved from {@code oldState} to {@code newState}. */
+        void onChange(State newState, State oldState);
+    }
+
+    /**
+     * Told once when the pipeline stops on an error it cannot recover from: a {@link ProcessingException}
+     * for a record that failed, or the Kafka client error (authorization, unsupported version, an abort loop
+     * that did not end). The pipeline is in state {@link State#FAILED} when it is called.
+     */
+    @FunctionalInterface
+    public interface FatalErrorHandler {
+        /** The pipeline stopped because of {@code cause}. */
+        void onFatalError(Throwable cause);
+    }
+
+    private final EosConfig config;
+    private final List<String> inputTopics;
+    private final Map<String, OutputTopic<?, ?>> outputTopics;
+    private final Deserializer<K> keyDeserializer;
+    private final Deserializer<V> valueDeserializer;
+    private final Processor<K, V> processor;
+    private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+    private final FatalErrorHandler fatalErrorHandler;
+    private final Object stateLock = new Object();
+    private State state = State.CREATED;
+    private volatile Throwable failure;
+    private volatile TransactionalLoop<K, V> loop;
+    private volatile Thread thread;
+
+    private Pipeline(Builder<K, V> b) {
+        this.config = new EosConfig(b.props);
+        this.inputTopics = List.copyOf(b.inputTopics);
+        this.outputTopics = Map.copyOf(b.outputTopics);
+        this.keyDeserializer = b.keySerde.deserializer();
+        this.valueDeserializer = b.valueSerde.deserializer();
+        this.processor = b.processor;
+        if (b.stateListener != null) {
+            listeners.add(b.stateListener);
+        }
+        this.fatalErrorHandler = b.fatalErrorHandler;
+    }
+
+    /**
+     * A builder for a pipeline whose input keys and values are read with these serdes.
+     *
+     * @param keySerde serde of the input keys
+     * @param valueSerde serde of the input values
+     */
+    public static <K, V> Builder<K, V> builder(Serde<K> keySerde, Serde<V> valueSerde) {
+        return new Builder<>(keySerde, valueSerde);
+    }
+
+    /**
+     * Checks that the input and output topics exist, then starts processing on the pipeline's own thread
+     * ({@code eos-<application.id>-poll}). Returns once that thread is started; {@link #state()} moves to
+     * {@link State#RUNNING} when the transactional producer is ready.
+     *
+     * @throws IllegalStateException if the pipeline was already started or closed, or a topic is missing
+     *     (the message names it), or the cluster cannot be reached to check them
+     */
+    public void start() {
+        transition(State.STARTING);
+        try {
+            checkTopics();
+        } catch (RuntimeException e) {
+            failure = e;
+            transition(State.FAILED);
+            throw e;
+        }
+        TransactionalLoop<K, V> l = new TransactionalLoop<>(config, inputTopics, outputTopics, keyDeserializer,
+                valueDeserializer, processor, this);
+        loop = l;
+        Thread t = new Thread(l, "eos-" + config.applicationId() + "-poll");
+        thread = t;
+        t.start();
+    }
+
+    private void checkTopics() {
+        try (Admin admin = Admin.create(config.adminConfigs())) {
+            Collection<TopicListing> listings = admin.listTopics().listings().get(60, TimeUnit.SECONDS);
+            Set<String> existing = new TreeSet<>();
+            listings.forEach(l -> existing.add(l.name()));
+            List<String> missingIn = new ArrayList<>();
+            for (String t : inputTopics) {
+                if (!existing.contains(t)) {
+                    missingIn.add(t);
+                }
+            }
+            List<String> missingOut = new ArrayList<>();
+            for (String t : outputTopics.keySet()) {
+                if (!existing.contains(t)) {
+                    missingOut.add(t);
+                }
+            }
+            if (!missingIn.isEmpty() || !missingOut.isEmpty()) {
+                StringBuilder msg = new StringBuilder("Cannot start pipeline '").append(config.applicationId())
+                        .append("': ");
+                if (!missingIn.isEmpty()) {
+                    msg.append("input topic(s) ").append(missingIn).append(" do not exist");
+                }
+                if (!missingOut.isEmpty()) {
+                    msg.append(missingIn.isEmpty() ? "" : "; ").append("output topic(s) ").append(missingOut)
+                            .append(" do not exist");
+                }
+                msg.append(" on ").append(config.getList(EosConfig.BOOTSTRAP_SERVERS_CONFIG))
+                        .append(". Create them first.");
+                throw new IllegalStateException(msg.toString());
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot start pipeline '" + config.applicationId()
+                    + "': listing topics failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Cannot start pipeline '" + config.applicationId()
+                    + "': no answer from " + config.getList(EosConfig.BOOTSTRAP_SERVERS_CONFIG) + " within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting pipeline " + config.applicationId(), e);
+        }
+    }
+
+    /**
+     * Stops the pipeline: the records processed so far are committed, the clients closed, the group left.
+     * Idempotent; may be called from any thread, including a state listener (then it does not wait).
+     *
+     * @param timeout how long to wait for the pipeline thread to finish
+     * @return whether the pipeline reached {@link State#STOPPED} or {@link State#FAILED} within the timeout
+     */
+    public boolean close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (state() == State.CREATED && transitionIfPossible(State.STOPPED)) {
+            return true; // never started: nothing to stop
+        }
+        TransactionalLoop<K, V> l = loop;
+        if (l != null) {
+            l.requestStop();
+        }
+        Thread t = thread;
+        if (t == null || t == Thread.currentThread()) {
+            return state().isTerminal();
+        }
+        try {
+            t.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return state().isTerminal();
+    }
+
+    /** {@link #close(Duration)} with a timeout of 30 seconds. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** The current state. */
+    public State state() {
+        synchronized (stateLock) {
+            return state;
+        }
+    }
+
+    /** The error that made the pipeline fail, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Adds a listener told of every later state change. */
+    public void addStateListener(StateListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The application id of this pipeline. */
+    public String applicationId() {
+        return config.applicationId();
+    }
+
+    /** The transactional id of this instance: {@code <application.id>-<instance.id>}. */
+    public String transactionalId() {
+        return config.transactionalId();
+    }
+
+    // ---- called by the loop ----
+
+    void transition(State next) {
+        State old;
+        synchronized (stateLock) {
+            old = state;
+            if (!old.canTransitionTo(next)) {
+                throw new IllegalStateException("Pipeline '" + config.applicationId() + "' cannot go from "
+                        + old + " to " + next);
+            }
+            state = next;
+        }
+        log.info("[app={}] state {} -> {}", config.applicationId(), old, next);
+        for (StateListener l : listeners) {
+            try {
+                l.onChange(next, old);
+            } catch (RuntimeException e) {
+                log.warn("[app={}] state listener threw on {} -> {}", config.applicationId(), old, next, e);
+            }
+        }
+    }
+
+    boolean transitionIfPossible(State next) {
+        synchronized (stateLock) {
+            if (!state.canTransitionTo(next)) {
+                return false;
+            }
+        }
+        try {
+            transition(next);
+            return true;
+        } catch (IllegalStateException raced) {
+            return false;
+        }
+    }
+
+    void fail(Throwable cause) {
+        failure = cause;
+        if (!transitionIfPossible(State.FAILED)) {
+            return;
+        }
+        if (fatalErrorHandler != null) {
+            try {
+                fatalErrorHandler.onFatalError(cause);
+            } catch (RuntimeException e) {
+                log.warn("[app={}] fatal error handler threw", config.applicationId(), e);
+            }
+        }
+    }
+
+    /**
+     * Builds a {@link Pipeline}. Required: bootstrap servers, application id, at least one input topic and a
+     * processor.
+     *
+     * @param <K> input key type
+     * @param <V> input value type
+     */
+    public static final class Builder<K, V> {
+        private final Serde<K> keySerde;
+        private final Serde<V> valueSerde;
+        private final Map<String, Object> props = new LinkedHashMap<>();
+        private final Set<String> inputTopics = new LinkedHashSet<>();
+        private final Map<String, OutputTopic<?, ?>> outputTopics = new LinkedHashMap<>();
+        private Processor<K, V> processor;
+        private StateListener stateListener;
+        private FatalErrorHandler fatalErrorHandler;
+
+        private Builder(Serde<K> keySerde, Serde<V> valueSerde) {
+            this.keySerde = Objects.requireNonNull(keySerde, "keySerde");
+            this.valueSerde = Objects.requireNonNull(valueSerde, "valueSerde");
+        }
+
+        /** Kafka brokers to connect to ({@code host:port,host:port}). */
+        public Builder<K, V> bootstrapServers(String bootstrapServers) {
+            return config(EosConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        }
+
+        /** The application id: consumer group id and transactional id prefix. */
+        public Builder<K, V> applicationId(String applicationId) {
+            return config(EosConfig.APPLICATION_ID_CONFIG, applicationId);
+        }
+
+        /** The identity of this instance, see {@link EosConfig#INSTANCE_ID_CONFIG}. */
+        public Builder<K, V> instanceId(String instanceId) {
+            return config(EosConfig.INSTANCE_ID_CONFIG, instanceId);
+        }
+
+        /** Topics to consume; records of all of them are read with the builder's serdes. */
+        public Builder<K, V> inputTopics(String... topics) {
+            for (String t : topics) {
+                if (t == null || t.isBlank()) {
+                    throw new IllegalArgumentException("Input topic names must not be blank");
+                }
+                inputTopics.add(t);
+            }
+            return this;
+        }
+
+        /** Declares an output topic that the processor may emit to. */
+        public Builder<K, V> outputTopic(OutputTopic<?, ?> topic) {
+            Objects.requireNonNull(topic, "topic");
+            OutputTopic<?, ?> previous = outputTopics.putIfAbsent(topic.name(), topic);
+            if (previous != null && previous != topic) {
+                throw new IllegalArgumentException("Output topic '" + topic.name() + "' is declared twice");
+            }
+            return this;
+        }
+
+        /** The user function. */
+        public Builder<K, V> processor(Processor<K, V> processor) {
+            this.processor = Objects.requireNonNull(processor, "processor");
+            return this;
+        }
+
+        /** Sets one configuration key of {@link EosConfig}, or a prefixed client setting. */
+        public Builder<K, V> config(String key, Object value) {
+            props.put(Objects.requireNonNull(key, "key"), value);
+            return this;
+        }
+
+        /** Sets several configuration keys, see {@link #config(String, Object)}. */
+        public Builder<K, V> config(Map<String, ?> values) {
+            values.forEach(this::config);
+            return this;
+        }
+
+        /** A listener told of every state change. */
+        public Builder<K, V> stateListener(StateListener listener) {
+            this.stateListener = listener;
+            return this;
+        }
+
+        /** Told once if the pipeline stops on an error, see {@link FatalErrorHandler}. */
+        public Builder<K, V> fatalErrorHandler(FatalErrorHandler handler) {
+            this.fatalErrorHandler = handler;
+            return this;
+        }
+
+        /**
+         * Validates everything that can be checked without a broker and creates the pipeline.
+         *
+         * @throws ConfigException if a setting is missing, invalid, or contradicts exactly-once
+         * @throws IllegalStateException if no input topic or no processor was given
+         */
+        public Pipeline<K, V> build() {
+            if (inputTopics.isEmpty()) {
+                throw new IllegalStateException("A pipeline needs at least one input topic (inputTopics)");
+            }
+            if (processor == null) {
+                throw new IllegalStateException("A pipeline needs a processor (processor)");
+            }
+            for (String in : inputTopics) {
+                if (outputTopics.containsKey(in)) {
+                    throw new IllegalStateException("Topic '" + in + "' is both an input and an output");
+                }
+            }
+            return new Pipeline<>(this);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.eos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class EosConfigTest {
+
+    private static Map<String, Object> base() {
+        Map<String, Object> m = new HashMap<>();
+        m.put("bootstrap.servers", "127.0.0.1:9092");
+        m.put("application.id", "app");
+        return m;
+    }
+
+    private static EosConfig with(String key, Object value) {
+        Map<String, Object> m = base();
+        m.put(key, value);
+        return new EosConfig(m);
+    }
+
+    @Test
+    void shouldForceTheSettingsExactlyOnceDependsOn() {
+        EosConfig c = with("instance.id", "w1");
+        assertThat(c.consumerConfigs()).containsEntry("isolation.level", "read_committed")
+                .containsEntry("enable.auto.commit", "false").containsEntry("group.id", "app");
+        assertThat(c.producerConfigs()).containsEntry("enable.idempotence", "true").containsEntry("acks", "all")
+                .containsEntry("transactional.id", "app-w1").containsEntry("transaction.timeout.ms", 10_000);
+    }
+
+    @Test
+    void shouldRejectReadUncommittedNamingTheKey() {
+        assertThatThrownBy(() -> with("consumer.isolation.level", "read_uncommitted"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("consumer.isolation.level").hasMessageContaining("read_committed");
+    }
+
+    @Test
+    void shouldRejectContradictingProducerSettings() {
+        assertThatThrownBy(() -> with("producer.acks", "1")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("producer.acks");
+        assertThatThrownBy(() -> with("producer.enable.idempotence", false)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("enable.idempotence");
+        assertThatThrownBy(() -> with("producer.transactional.id", "x")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("producer.transactional.id");
+        assertThatThrownBy(() -> with("consumer.enable.auto.commit", "true")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> with("consumer.group.id", "other")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("application.id");
+        assertThatThrownBy(() -> with("producer.max.in.flight.requests.per.connection", 6))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void shouldAcceptOverridesThatAgree() {
+        EosConfig c = with("producer.acks", "-1");
+        assertThat(c.producerConfigs()).containsEntry("acks", "all");
+        assertThat(with("consumer.max.poll.records", 10).consumerConfigs()).containsEntry("max.poll.records", 10);
+    }
+
+    @Test
+    void shouldRejectTransactionTimeoutNotAboveCommitInterval() {
+        Map<String, Object> m = base();
+        m.put("commit.interval.ms", 5000);
+        m.put("transaction.timeout.ms", 5000);
+        assertThatThrownBy(() -> new EosConfig(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("transaction.timeout.ms").hasMessageContaining("commit.interval.ms");
+    }
+
+    @Test
+    void shouldRejectMissingAndMalformedRequiredKeys() {
+        Map<String, Object> m = base();
+        m.remove("application.id");
+        assertThatThrownBy(() -> new EosConfig(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("application.id");
+        assertThatThrownBy(() -> with("application.id", "has space")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> with("commit.interval.ms", 0)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void shouldRejectUnknownUnprefixedKeys() {
+        assertThatThrownBy(() -> with("isolation.level", "read_committed")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("consumer.");
+    }
+
+    @Test
+    void shouldPickARandomInstanceIdWhenNoneIsGiven() {
+        assertThat(new EosConfig(base()).transactionalId()).startsWith("app-")
+                .isNotEqualTo(new EosConfig(base()).transactionalId());
+    }
+
+    @Test
+    void shouldKeepTheGeneratedConfigurationReferenceUpToDate() throws Exception {
+        Path doc = Path.of("..", "docs", "configuration.md");
+        assertThat(doc).exists();
+        assertThat(Files.readString(doc))
+                .as("docs/configuration.md is stale: regenerate it with ./eos config-doc > docs/configuration.md")
+                .isEqualTo(EosConfig.toMarkdown());
+    }
+}

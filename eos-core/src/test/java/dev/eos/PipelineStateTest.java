@@ -1,0 +1,69 @@
+package dev.eos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eos.Pipeline.State;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+
+class PipelineStateTest {
+
+    private static Pipeline.Builder<String, String> minimal() {
+        return Pipeline.builder(Serdes.String(), Serdes.String())
+                .bootstrapServers("127.0.0.1:1")
+                .applicationId("app")
+                .inputTopics("in")
+                .processor((r, e) -> { });
+    }
+
+    @Test
+    void shouldAllowOnlyTheDocumentedTransitions() {
+        assertThat(State.CREATED.canTransitionTo(State.STARTING)).isTrue();
+        assertThat(State.CREATED.canTransitionTo(State.RUNNING)).isFalse();
+        assertThat(State.RUNNING.canTransitionTo(State.REBALANCING)).isTrue();
+        assertThat(State.STOPPED.canTransitionTo(State.STARTING)).isFalse();
+        assertThat(State.FAILED.isTerminal()).isTrue();
+        for (State s : State.values()) {
+            assertThat(s.canTransitionTo(State.CREATED)).as("nothing goes back to CREATED from " + s).isFalse();
+        }
+    }
+
+    @Test
+    void shouldCloseAnUnstartedPipelineAtOnceAndIdempotently() {
+        Pipeline<String, String> p = minimal().build();
+        List<String> changes = new ArrayList<>();
+        p.addStateListener((n, o) -> changes.add(o + "->" + n));
+        assertThat(p.close(Duration.ofSeconds(1))).isTrue();
+        assertThat(p.close(Duration.ofSeconds(1))).isTrue();
+        assertThat(p.state()).isEqualTo(State.STOPPED);
+        assertThat(changes).containsExactly("CREATED->STOPPED");
+        assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("STOPPED");
+    }
+
+    @Test
+    void shouldRequireInputAndProcessor() {
+        assertThatThrownBy(() -> Pipeline.builder(Serdes.String(), Serdes.String()).bootstrapServers("x:1")
+                .applicationId("a").processor((r, e) -> { }).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("input topic");
+        assertThatThrownBy(() -> Pipeline.builder(Serdes.String(), Serdes.String()).bootstrapServers("x:1")
+                .applicationId("a").inputTopics("in").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("processor");
+    }
+
+    @Test
+    void shouldRejectATopicThatIsBothInputAndOutput() {
+        assertThatThrownBy(() -> minimal().outputTopic(OutputTopic.of("in", Serdes.String(), Serdes.String()))
+                .build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("both");
+    }
+
+    @Test
+    void shouldFailAtBuildTimeOnContradictingConfig() {
+        assertThatThrownBy(() -> minimal().config("consumer.isolation.level", "read_uncommitted").build())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("consumer.isolation.level");
+    }
+}
