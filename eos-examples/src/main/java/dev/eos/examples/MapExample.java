@@ -1,0 +1,44 @@
+package dev.eos.examples;
+
+import dev.eos.OutputTopic;
+import dev.eos.Pipeline;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The example stateless pipeline that {@code ./eos demo} runs: for each input record it emits one record with
+ * the same key and the value {@code processed:<input value>} to the output topic. The demo's verifier maps
+ * each output back to its input through that value.
+ */
+public final class MapExample {
+
+    /** Prefix of every output value. */
+    public static final String PREFIX = "processed:";
+
+    private MapExample() {
+    }
+
+    /**
+     * Builds the pipeline.
+     *
+     * @param bootstrap Kafka bootstrap servers
+     * @param applicationId application id (group id, transactional id prefix)
+     * @param instanceId instance id, stable across restarts of the same worker slot
+     * @param input input topic
+     * @param output output topic
+     * @param extraConfig more pipeline settings (may be empty)
+     */
+    public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
+            String input, String output, Map<String, ?> extraConfig) {
+        OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
+        return Pipeline.builder(Serdes.String(), Serdes.String())
+                .bootstrapServers(bootstrap)
+                .applicationId(applicationId)
+                .instanceId(instanceId)
+                .inputTopics(input)
+                .outputTopic(out)
+                .config(extraConfig)
+                .processor((record, emitter) -> emitter.emit(out, record.key(), PREFIX + record.value()))
+                .build();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.eos.examples.cli;
+
+import dev.eos.examples.InputGenerator;
+import dev.eos.examples.MapExample;
+import dev.eos.examples.Verifier;
+import dev.eos.examples.WorkerProcess;
+import dev.eos.testkit.KafkaCluster;
+import dev.eos.testkit.LocalKafkaCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code eos demo}: the example pipeline in worker processes, one of them killed with SIGKILL part way and
+ * replaced, then the committed output checked against the input.
+ */
+final class DemoCommand {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+
+    private DemoCommand() {
+    }
+
+    static int run(Args args) {
+        int records = args.getInt("records", 100_000, 1, 100_000_000);
+        int partitions = args.getInt("partitions", 6, 1, 1000);
+        int workerCount = args.getInt("workers", 3, 2, 32);
+        String given = args.get("bootstrap", null);
+        long t0 = System.nanoTime();
+        KafkaCluster cluster = null;
+        List<WorkerProcess> workers = new ArrayList<>();
+        try {
+            String bootstrap;
+            if (given == null) {
+                say(t0, "starting a local 1-node Kafka cluster (child JVM)...");
+                cluster = LocalKafkaCluster.builder().nodes(1).build().start();
+                bootstrap = cluster.bootstrapServers();
+            } else {
+                bootstrap = given;
+            }
+            say(t0, "Kafka at " + bootstrap);
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            String input = "eos-demo-input-" + run;
+            String output = "eos-demo-output-" + run;
+            String app = "eos-demo-" + run;
+            createTopics(bootstrap, partitions, input, output);
+            say(t0, "topics " + input + " and " + output + " (" + partitions + " partitions)");
+
+            say(t0, "writing " + records + " input records...");
+            InputGenerator.produce(bootstrap, input, 0, records, 1000, n -> {
+                if (n % 50_000 == 0 && n < records) {
+                    say(t0, "  written " + n);
+                }
+            });
+            say(t0, "input written: " + records + " records");
+
+            Path logDir = Files.createTempDirectory("eos-demo-");
+            for (int i = 1; i <= workerCount; i++) {
+                workers.add(WorkerProcess.start(bootstrap, app, "w" + i, input, output, logDir));
+            }
+            say(t0, "started " + workerCount + " worker processes " + pids(workers) + ", logs in " + logDir);
+
+            boolean killed = false;
+            BitSet seen = new BitSet(records);
+            long outputRecords = 0;
+            long lastReport = System.nanoTime();
+            long lastCount = 0;
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            try (KafkaConsumer<String, String> monitor = monitor(bootstrap, output)) {
+                while (seen.cardinality() < records) {
+                    if (System.nanoTime() > deadline) {
+                        say(t0, "timed out after " + TIMEOUT.toMinutes() + " min waiting for the output");
+                        break;
+                    }
+                    for (ConsumerRecord<String, String> r : monitor.poll(Duration.ofMillis(200))) {
+                        outputRecords++;
+                        String v = r.value();
+                        if (v != null && v.startsWith(MapExample.PREFIX)) {
+                            try {
+                                int id = Integer.parseInt(v.substring(MapExample.PREFIX.length()));
+                                if (id >= 0 && id < records) {
+                                    seen.set(id);
+                                }
+                            } catch (NumberFormatException ignored) {
+                                // counted as output; the verifier reports it
+                            }
+                        }
+                    }
+                    if (!killed && seen.cardinality() >= records / 3) {
+                        WorkerProcess victim = workers.get(1);
+                        victim.kill();
+                        say(t0, "killed " + victim + " with SIGKILL at " + seen.cardinality() + " records out");
+                        WorkerProcess replacement = WorkerProcess.start(bootstrap, app, victim.instance(), input,
+                                output, logDir);
+                        workers.set(1, replacement);
+                        say(t0, "started replacement " + replacement);
+                        killed = true;
+                    }
+                    for (WorkerProcess w : workers) {
+                        if (!w.isAlive() && !(w == workers.get(1) && !killed)) {
+                            say(t0, "warning: " + w + " exited; see " + w.logFile());
+                        }
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastReport >= 2_000_000_000L) {
+                        double rate = (outputRecords - lastCount) / ((now - lastReport) / 1e9);
+                        say(t0, String.format("records in=%d out=%d (%.0f/s)", records, outputRecords, rate));
+                        lastReport = now;
+                        lastCount = outputRecords;
+                    }
+                }
+            }
+            say(t0, "all input processed; stopping the workers");
+            for (WorkerProcess w : workers) {
+                w.stop(30);
+            }
+            workers.clear();
+            say(t0, "verifying the committed output against the input (read_committed)...");
+            Verifier.Report report = Verifier.verify(bootstrap, input, output, DemoCommand::inputOf);
+            say(t0, "keys out of order: " + report.keysOutOfOrder + ", unknown outputs: " + report.unknown);
+            for (String example : report.examples) {
+                say(t0, "  " + example);
+            }
+            System.out.println(report.verdict());
+            return report.exactlyOnce() ? 0 : 1;
+        } catch (Exception e) {
+            System.err.println("eos demo: " + e);
+            e.printStackTrace();
+            System.out.println("exactly-once: VIOLATED input=" + records + " output=0 duplicates=0 lost=" + records);
+            return 1;
+        } finally {
+            for (WorkerProcess w : workers) {
+                w.kill();
+            }
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    static String inputOf(String outputValue) {
+        return outputValue != null && outputValue.startsWith(MapExample.PREFIX)
+                ? outputValue.substring(MapExample.PREFIX.length()) : null;
+    }
+
+    private static void createTopics(String bootstrap, int partitions, String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            int brokers = admin.describeCluster().nodes().get().size();
+            short rf = (short) Math.min(3, brokers);
+            List<NewTopic> list = new ArrayList<>();
+            for (String t : topics) {
+                list.add(new NewTopic(t, partitions, rf));
+            }
+            admin.createTopics(list).all().get();
+            // produce only once every partition has a leader
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                boolean ready = admin.describeTopics(List.of(topics)).allTopicNames().get().values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && p.leader().id() >= 0));
+                if (ready || System.nanoTime() > deadline) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static KafkaConsumer<String, String> monitor(String bootstrap, String topic) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+        Set<TopicPartition> tps = c.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+        c.assign(tps);
+        c.seekToBeginning(tps);
+        return c;
+    }
+
+    private static String pids(List<WorkerProcess> workers) {
+        return workers.stream().map(w -> String.valueOf(w.pid())).collect(Collectors.joining(", ", "[pids ", "]"));
+    }
+
+    private static void say(long t0, String line) {
+        System.out.printf("[%6.1fs] %s%n", (System.nanoTime() - t0) / 1e9, line);
+        System.out.flush();
+    }
+}
