@@ -406,6 +406,9 @@ final class TransactionalLoop<K, V> implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
             pipeline.transitionIfPossible(Pipeline.State.REBALANCING);
             if (inTransaction) {
                 log.warn("[app={}] partitions lost {}: aborting the open transaction", app, partitions);

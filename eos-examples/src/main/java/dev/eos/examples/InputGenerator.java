@@ -12,7 +12,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Writes the demo and test input: record {@code i} has key {@code key-<i mod keys>} and value {@code i}
- * (zero-padded, so every value is unique), written with an idempotent producer and acks=all.
+ * (zero-padded, so every value is unique), written with an idempotent producer, acks=all, and one request in
+ * flight; a record that is not acknowledged fails the call.
  */
 public final class InputGenerator {
 
@@ -36,6 +37,10 @@ public final class InputGenerator {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        // one request in flight per broker: a first request to a just-created partition that fails with
+        // NOT_LEADER_OR_FOLLOWER cannot be overtaken by the next one, which would leave it failing with
+        // OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (KAFKA-15591)
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         try (KafkaProducer<String, String> p = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
             AtomicReference<Exception> failed = new AtomicReference<>();
