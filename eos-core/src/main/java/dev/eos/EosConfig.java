@@ -71,6 +71,61 @@ public final class EosConfig extends AbstractConfig {
             + "by a rewind and a retry of the same input) before the pipeline gives up and fails with the last "
             + "cause. Guards against a retry loop that can never succeed.";
 
+    public static final String ORDERING_CONFIG = "ordering";
+    private static final String ORDERING_DOC = "What the worker pool keeps in order: KEY (records of a partition "
+            + "with the same key one at a time, in offset order), PARTITION (one record of a partition at a time) or "
+            + "UNORDERED. Outputs are always committed in offset order per partition.";
+
+    public static final String CONCURRENCY_CONFIG = "concurrency";
+    private static final String CONCURRENCY_DOC = "Number of worker threads that run the processor. For I/O-bound "
+            + "processors it can be far above the number of partitions; for CPU-bound ones, about the number of "
+            + "cores.";
+
+    public static final String MAX_IN_FLIGHT_CONFIG = "max.in.flight.records";
+    private static final String MAX_IN_FLIGHT_DOC = "Most records taken from the consumer and not yet committed "
+            + "or sent (queued, running or waiting for earlier offsets). When reached, fetching is paused until "
+            + "records complete; one poll may overshoot it by up to consumer max.poll.records.";
+
+    public static final String MAX_BUFFERED_BYTES_CONFIG = "max.buffered.output.bytes";
+    private static final String MAX_BUFFERED_BYTES_DOC = "Most bytes of serialized output held for records "
+            + "that finished before an earlier offset of their partition. When reached, fetching is paused.";
+
+    public static final String RETRY_MAX_ATTEMPTS_CONFIG = "retry.max.attempts";
+    private static final String RETRY_MAX_ATTEMPTS_DOC = "Attempts of the processor per record, the first "
+            + "included, before the record takes failure.action. 1 means no retry. A NonRetryableException, or "
+            + "a key or value that cannot be deserialized, skips the retries.";
+
+    public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
+    private static final String RETRY_BACKOFF_MS_DOC = "Wait before the first retry of a failed record. "
+            + "Later waits grow by retry.backoff.multiplier up to retry.backoff.max.ms. The worker thread is free "
+            + "while a record waits; in KEY or PARTITION order its key or partition waits with it.";
+
+    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
+    private static final String RETRY_BACKOFF_MAX_MS_DOC = "Longest wait between two attempts of a record.";
+
+    public static final String RETRY_BACKOFF_MULTIPLIER_CONFIG = "retry.backoff.multiplier";
+    private static final String RETRY_BACKOFF_MULTIPLIER_DOC = "Growth of the wait from one retry to the next: "
+            + "1.0 gives a fixed backoff, 2.0 doubles it each time.";
+
+    public static final String RETRY_JITTER_CONFIG = "retry.jitter";
+    private static final String RETRY_JITTER_DOC = "Random spread of each wait, as a fraction: 0.2 draws the "
+            + "wait uniformly within 20% either side of its nominal value.";
+
+    public static final String FAILURE_ACTION_CONFIG = "failure.action";
+    private static final String FAILURE_ACTION_DOC = "What happens to a record whose last attempt failed, whose "
+            + "key or value cannot be deserialized, or whose output the broker rejects for that record alone "
+            + "(too large, not authorized): STOP the pipeline, send it to the DEAD_LETTER topic in the same "
+            + "transaction, or SKIP it with a WARN log line.";
+
+    public static final String DEAD_LETTER_TOPIC_CONFIG = "dead.letter.topic";
+    private static final String DEAD_LETTER_TOPIC_DOC = "Topic that receives failed records when "
+            + "failure.action=DEAD_LETTER; it must exist when the pipeline starts.";
+
+    public static final String DRAIN_TIMEOUT_MS_CONFIG = "drain.timeout.ms";
+    private static final String DRAIN_TIMEOUT_MS_DOC = "How long a rebalance that revokes partitions, or a "
+            + "close, waits for running records of those partitions before it commits what has completed. "
+            + "Records not completed by then are not marked consumed and are processed again by the next owner.";
+
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString() {
@@ -119,7 +174,48 @@ public final class EosConfig extends AbstractConfig {
                     COMMIT_MAX_RECORDS_DOC)
             .define(TRANSACTION_TIMEOUT_MS_CONFIG, Type.INT, 10_000, Range.between(1_000, 900_000),
                     Importance.MEDIUM, TRANSACTION_TIMEOUT_MS_DOC)
-            .define(MAX_ABORTS_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.LOW, MAX_ABORTS_DOC);
+            .define(MAX_ABORTS_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.LOW, MAX_ABORTS_DOC)
+            .define(ORDERING_CONFIG, Type.STRING, Ordering.KEY.name(), enumValidator(Ordering.values()),
+                    Importance.HIGH, ORDERING_DOC)
+            .define(CONCURRENCY_CONFIG, Type.INT, 16, Range.between(1, 10_000), Importance.HIGH, CONCURRENCY_DOC)
+            .define(MAX_IN_FLIGHT_CONFIG, Type.INT, 2_000, Range.atLeast(1), Importance.MEDIUM, MAX_IN_FLIGHT_DOC)
+            .define(MAX_BUFFERED_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024), Importance.MEDIUM,
+                    MAX_BUFFERED_BYTES_DOC)
+            .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 3, Range.between(1, 1_000), Importance.MEDIUM,
+                    RETRY_MAX_ATTEMPTS_DOC)
+            .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 100L, Range.between(0, 3_600_000), Importance.MEDIUM,
+                    RETRY_BACKOFF_MS_DOC)
+            .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.between(0, 3_600_000), Importance.LOW,
+                    RETRY_BACKOFF_MAX_MS_DOC)
+            .define(RETRY_BACKOFF_MULTIPLIER_CONFIG, Type.DOUBLE, 2.0, Range.between(1.0, 100.0), Importance.LOW,
+                    RETRY_BACKOFF_MULTIPLIER_DOC)
+            .define(RETRY_JITTER_CONFIG, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.LOW,
+                    RETRY_JITTER_DOC)
+            .define(FAILURE_ACTION_CONFIG, Type.STRING, FailureAction.STOP.name(),
+                    enumValidator(FailureAction.values()), Importance.HIGH, FAILURE_ACTION_DOC)
+            .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, DEAD_LETTER_TOPIC_DOC)
+            .define(DRAIN_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 600_000), Importance.LOW,
+                    DRAIN_TIMEOUT_MS_DOC);
+
+    private static ConfigDef.Validator enumValidator(Enum<?>[] values) {
+        java.util.List<String> names = new ArrayList<>();
+        for (Enum<?> v : values) {
+            names.add(v.name());
+        }
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null || !names.contains(((String) value).trim().toUpperCase(Locale.ROOT))) {
+                    throw new ConfigException(name, value, "must be one of " + names);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return String.join(", ", names);
+            }
+        };
+    }
 
     /** Client settings the pipeline sets itself; an override must agree or is rejected. */
     private static final Map<String, String> FORCED_CONSUMER = Map.of(
@@ -158,6 +254,14 @@ public final class EosConfig extends AbstractConfig {
             throw new ConfigException(TRANSACTION_TIMEOUT_MS_CONFIG, txTimeout,
                     "must be larger than " + COMMIT_INTERVAL_MS_CONFIG + " (" + interval + " ms), or every "
                     + "transaction could be aborted by the broker before it commits");
+        }
+        if (failureAction() == FailureAction.DEAD_LETTER && deadLetterTopic().isEmpty()) {
+            throw new ConfigException(DEAD_LETTER_TOPIC_CONFIG, "",
+                    "must name a topic when " + FAILURE_ACTION_CONFIG + "=DEAD_LETTER");
+        }
+        if (getLong(RETRY_BACKOFF_MAX_MS_CONFIG) < getLong(RETRY_BACKOFF_MS_CONFIG)) {
+            throw new ConfigException(RETRY_BACKOFF_MAX_MS_CONFIG, getLong(RETRY_BACKOFF_MAX_MS_CONFIG),
+                    "must be at least " + RETRY_BACKOFF_MS_CONFIG + " (" + getLong(RETRY_BACKOFF_MS_CONFIG) + ")");
         }
         checkForced(CONSUMER_PREFIX, FORCED_CONSUMER);
         checkForced(PRODUCER_PREFIX, FORCED_PRODUCER);
@@ -231,6 +335,40 @@ public final class EosConfig extends AbstractConfig {
 
     int maxConsecutiveAborts() {
         return getInt(MAX_ABORTS_CONFIG);
+    }
+
+    Ordering ordering() {
+        return Ordering.valueOf(getString(ORDERING_CONFIG).trim().toUpperCase(Locale.ROOT));
+    }
+
+    int concurrency() {
+        return getInt(CONCURRENCY_CONFIG);
+    }
+
+    int maxInFlight() {
+        return getInt(MAX_IN_FLIGHT_CONFIG);
+    }
+
+    long maxBufferedBytes() {
+        return getLong(MAX_BUFFERED_BYTES_CONFIG);
+    }
+
+    FailureAction failureAction() {
+        return FailureAction.valueOf(getString(FAILURE_ACTION_CONFIG).trim().toUpperCase(Locale.ROOT));
+    }
+
+    String deadLetterTopic() {
+        return getString(DEAD_LETTER_TOPIC_CONFIG).trim();
+    }
+
+    long drainTimeoutMs() {
+        return getLong(DRAIN_TIMEOUT_MS_CONFIG);
+    }
+
+    RetryPolicy retryPolicy() {
+        return new RetryPolicy(getInt(RETRY_MAX_ATTEMPTS_CONFIG), getLong(RETRY_BACKOFF_MS_CONFIG),
+                getLong(RETRY_BACKOFF_MAX_MS_CONFIG), getDouble(RETRY_BACKOFF_MULTIPLIER_CONFIG),
+                getDouble(RETRY_JITTER_CONFIG));
     }
 
     private Map<String, Object> prefixed(String prefix) {

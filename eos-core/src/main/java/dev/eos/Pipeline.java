@@ -193,7 +193,11 @@ public final class Pipeline<K, V> implements AutoCloseable {
                 }
             }
             List<String> missingOut = new ArrayList<>();
-            for (String t : outputTopics.keySet()) {
+            List<String> outputs = new ArrayList<>(outputTopics.keySet());
+            if (config.failureAction() == FailureAction.DEAD_LETTER) {
+                outputs.add(config.deadLetterTopic());
+            }
+            for (String t : outputs) {
                 if (!existing.contains(t)) {
                     missingOut.add(t);
                 }
@@ -393,6 +397,25 @@ public final class Pipeline<K, V> implements AutoCloseable {
             return this;
         }
 
+        /** What the worker pool keeps in order (default {@link Ordering#KEY}). */
+        public Builder<K, V> ordering(Ordering ordering) {
+            return config(EosConfig.ORDERING_CONFIG, Objects.requireNonNull(ordering, "ordering").name());
+        }
+
+        /** Number of worker threads that run the processor (default 16). */
+        public Builder<K, V> concurrency(int workers) {
+            return config(EosConfig.CONCURRENCY_CONFIG, workers);
+        }
+
+        /**
+         * Sends records that fail their last attempt to this topic, in the same transaction as their offsets
+         * ({@code failure.action=DEAD_LETTER}); the topic must exist when the pipeline starts.
+         */
+        public Builder<K, V> deadLetterTopic(String topic) {
+            config(EosConfig.FAILURE_ACTION_CONFIG, FailureAction.DEAD_LETTER.name());
+            return config(EosConfig.DEAD_LETTER_TOPIC_CONFIG, topic);
+        }
+
         /** The user function. */
         public Builder<K, V> processor(Processor<K, V> processor) {
             this.processor = Objects.requireNonNull(processor, "processor");
@@ -437,7 +460,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
                 throw new IllegalStateException("A pipeline needs a processor (processor)");
             }
             for (String in : inputTopics) {
-                if (outputTopics.containsKey(in)) {
+                if (outputTopics.containsKey(in) || in.equals(props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG))) {
                     throw new IllegalStateException("Topic '" + in + "' is both an input and an output");
                 }
             }

@@ -3,9 +3,10 @@ package dev.eos;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * A record could not be processed: its key or value could not be deserialized, or the {@link Processor}
- * threw. The transaction holding it was aborted, so none of its outputs were committed and it was not
- * marked consumed; the pipeline stops. After fixing the cause, a restarted pipeline processes it again.
+ * A record could not be processed and {@code failure.action} is {@link FailureAction#STOP}: its key or value
+ * could not be deserialized, the {@link Processor} failed its last attempt, or the broker rejected its output.
+ * The open transaction was aborted, so none of its outputs were committed and it was not marked consumed; the
+ * pipeline stops. After fixing the cause, a restarted pipeline processes it again.
  */
 public class ProcessingException extends KafkaException {
 

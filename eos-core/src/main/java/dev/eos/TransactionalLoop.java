@@ -2,13 +2,20 @@ package dev.eos;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -22,11 +29,16 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -34,15 +46,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The owner thread of a pipeline: holds the consumer, drives the transactional producer, and keeps the
- * invariant of DESIGN.md section 3. A transaction holds the outputs of a run of input records and the offsets
- * just past them; it commits every {@code commit.interval.ms} or {@code commit.max.records}. After an abort,
- * every partition consumed in the transaction is rewound to the first offset it read in it, so the records are
- * processed again and nothing is skipped.
+ * The owner thread of a pipeline. It holds the consumer and drives the transactional producer; worker threads
+ * of a {@link Dispatcher} run the processor and hand back serialized outputs. Outputs of a record are held until
+ * every earlier record of its partition has completed, then sent into the open transaction; the offsets sent
+ * with the transaction are the end of those completed prefixes. So a committed transaction holds a record's
+ * outputs exactly when it marks the record consumed (DESIGN.md section 3), while workers go on with later
+ * records during a commit.
+ *
+ * <p>After an abort every partition is reset: records in flight are dropped (their results ignored) and the
+ * consumer is sought back to the committed position, so the records are processed again.
  */
 final class TransactionalLoop<K, V> implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionalLoop.class);
+    private static final Object NULL_KEY = new Object();
 
     private final EosConfig config;
     private final String app;
@@ -52,18 +69,29 @@ final class TransactionalLoop<K, V> implements Runnable {
     private final Deserializer<V> valueDeserializer;
     private final Processor<K, V> processor;
     private final Pipeline<K, V> pipeline;
+    private final Ordering ordering;
+    private final RetryPolicy retry;
+    private final FailureAction failureAction;
+    private final String deadLetterTopic;
 
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
+    private Dispatcher dispatcher;
     private volatile boolean stopRequested;
 
-    // the open transaction
+    // poll-thread state
+    private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
+    private final ConcurrentLinkedQueue<Work> completions = new ConcurrentLinkedQueue<>();
+    private int inFlight;
+    private long bufferedBytes;
+    private boolean paused;
     private boolean inTransaction;
     private long transactionStartNanos;
     private int transactionRecords;
-    private final Map<TopicPartition, Long> firstOffsetInTransaction = new HashMap<>();
-    private final Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
+    private final Set<PartitionTracker> touched = new HashSet<>();
     private final AtomicReference<Exception> sendError = new AtomicReference<>();
+    /** Records whose output the broker rejected for that record alone: on redo they take the failure path. */
+    private final Map<String, Exception> rejected = new ConcurrentHashMap<>();
     private int consecutiveAborts;
 
     TransactionalLoop(EosConfig config, List<String> inputTopics, Map<String, OutputTopic<?, ?>> outputTopics,
@@ -77,6 +105,10 @@ final class TransactionalLoop<K, V> implements Runnable {
         this.valueDeserializer = valueDeserializer;
         this.processor = processor;
         this.pipeline = pipeline;
+        this.ordering = config.ordering();
+        this.retry = config.retryPolicy();
+        this.failureAction = config.failureAction();
+        this.deadLetterTopic = config.deadLetterTopic();
     }
 
     void requestStop() {
@@ -94,33 +126,33 @@ final class TransactionalLoop<K, V> implements Runnable {
             producer = newProducer();
             consumer = new KafkaConsumer<>(config.consumerConfigs(), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer());
+            dispatcher = new Dispatcher("eos-" + app, config.concurrency(), this::runWork);
             if (stopRequested) {
                 return;
             }
             consumer.subscribe(inputTopics, new Rebalance());
             pipeline.transitionIfPossible(Pipeline.State.RUNNING);
-            log.info("[app={}] running as transactional id {} on {}", app, config.transactionalId(), inputTopics);
+            log.info("[app={}] running as transactional id {} on {} ({} order, {} workers)", app,
+                    config.transactionalId(), inputTopics, ordering, config.concurrency());
             while (!stopRequested) {
-                pollOnce();
-            }
-            if (inTransaction) {
-                commit("close");
-            }
-        } catch (WakeupException e) {
-            if (!stopRequested) {
-                fatal = e;
-            } else if (inTransaction) {
                 try {
-                    commit("close");
-                } catch (RuntimeException commitFailure) {
-                    fatal = commitFailure;
+                    iterate();
+                } catch (WakeupException e) {
+                    if (!stopRequested) {
+                        throw e;
+                    }
                 }
             }
+            pipeline.transitionIfPossible(Pipeline.State.STOPPING);
+            drainAndCommit(trackers.values(), "close");
         } catch (Throwable e) {
             fatal = e;
         } finally {
             if (fatal == null) {
                 pipeline.transitionIfPossible(Pipeline.State.STOPPING);
+            }
+            if (dispatcher != null) {
+                dispatcher.shutdownNow();
             }
             closeClients(fatal != null);
             if (fatal != null) {
@@ -152,70 +184,113 @@ final class TransactionalLoop<K, V> implements Runnable {
         }
     }
 
-    private void pollOnce() {
-        long timeoutMs = inTransaction
-                ? Math.max(0, config.commitIntervalMs() - elapsedMs())
-                : Math.max(config.commitIntervalMs(), 100);
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(timeoutMs));
-        rewoundInBatch.clear();
+    // ------------------------------------------------------------------ the poll thread
+
+    private void iterate() {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollTimeoutMs()));
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (stopRequested) {
-                // records not processed yet are not marked consumed: the next owner reads them
-                return;
-            }
-            if (rewoundInBatch.contains(new TopicPartition(r.topic(), r.partition()))) {
-                continue; // read again from the rewound position
-            }
-            process(r);
-            if (transactionRecords >= config.commitMaxRecords()) {
-                commit("max records");
-            }
+            submit(r);
         }
-        if (inTransaction && elapsedMs() >= config.commitIntervalMs()) {
+        drainCompletions();
+        advanceAll();
+        if (inTransaction && (elapsedMs() >= config.commitIntervalMs()
+                || transactionRecords >= config.commitMaxRecords())) {
             commit("interval");
         }
+        applyBackPressure();
     }
 
-    /**
-     * Partitions rewound while the current poll batch is being processed: their remaining records in the
-     * batch are past the rewind point and are skipped, to be fetched again.
-     */
-    private final Set<TopicPartition> rewoundInBatch = new HashSet<>();
+    private long pollTimeoutMs() {
+        long untilCommit = inTransaction ? Math.max(0, config.commitIntervalMs() - elapsedMs())
+                : Math.max(config.commitIntervalMs(), 100);
+        return inFlight > 0 ? Math.min(untilCommit, 2) : untilCommit;
+    }
 
     private long elapsedMs() {
         return (System.nanoTime() - transactionStartNanos) / 1_000_000L;
     }
 
-    /** Processes one record inside the open transaction. */
-    private void process(ConsumerRecord<byte[], byte[]> raw) {
-        TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
-        beginIfNeeded();
-        K key;
-        V value;
-        try {
-            key = keyDeserializer.deserialize(raw.topic(), raw.headers(), raw.key());
-            value = valueDeserializer.deserialize(raw.topic(), raw.headers(), raw.value());
-        } catch (RuntimeException e) {
-            abortQuietly();
-            throw new ProcessingException("Cannot deserialize the key or value: " + e, raw.topic(),
-                    raw.partition(), raw.offset(), e);
+    private void submit(ConsumerRecord<byte[], byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        PartitionTracker t = trackers.computeIfAbsent(tp, PartitionTracker::new);
+        if (t.committed < 0) {
+            t.committed = r.offset();
         }
-        ConsumerRecord<K, V> record = new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(),
-                raw.timestamp(), raw.timestampType(), raw.serializedKeySize(), raw.serializedValueSize(), key, value,
-                raw.headers(), raw.leaderEpoch());
-        RecordEmitter emitter = new RecordEmitter(raw);
-        try {
-            processor.process(record, emitter);
-        } catch (Exception e) {
-            abortQuietly();
-            throw new ProcessingException("The processor failed: " + e, raw.topic(), raw.partition(), raw.offset(),
-                    e);
-        } finally {
-            emitter.closed = true;
+        Object key;
+        switch (ordering) {
+            case KEY:
+                key = Arrays.asList(t, r.key() == null ? NULL_KEY : java.nio.ByteBuffer.wrap(r.key()));
+                break;
+            case PARTITION:
+                key = t;
+                break;
+            default:
+                key = null;
         }
-        firstOffsetInTransaction.putIfAbsent(tp, raw.offset());
-        nextOffsets.put(tp, new OffsetAndMetadata(raw.offset() + 1));
-        transactionRecords++;
+        Work w = new Work(r, t, key);
+        t.add(w);
+        inFlight++;
+        dispatcher.submit(w);
+    }
+
+    /** Takes the records workers completed; fails the pipeline on a record whose action is STOP. */
+    private void drainCompletions() {
+        Work w;
+        while ((w = completions.poll()) != null) {
+            inFlight--;
+            if (w.tracker.discarded || trackers.get(w.tp) != w.tracker) {
+                continue; // its partition was reset or revoked: the result is dropped
+            }
+            if (w.failure != null && !w.cancelled) {
+                abortQuietly();
+                throw w.failure;
+            }
+            w.drained = true;
+            bufferedBytes += w.outputBytes;
+        }
+    }
+
+    /** Sends the outputs of every completed prefix into the open transaction. */
+    private void advanceAll() {
+        for (PartitionTracker t : trackers.values()) {
+            for (Work w : t.advance()) {
+                bufferedBytes -= w.outputBytes;
+                Exception rejectedBefore = rejected.remove(w.coordinates());
+                if (rejectedBefore != null) {
+                    log.warn("[app={}] output of {} was rejected by the broker: {}", app, w.coordinates(),
+                            rejectedBefore.toString());
+                    w.attempts = Math.max(1, w.attempts);
+                    finalFailure(w, rejectedBefore);
+                    if (w.failure != null) {
+                        abortQuietly();
+                        throw w.failure;
+                    }
+                }
+                beginIfNeeded();
+                for (ProducerRecord<byte[], byte[]> out : w.outputs) {
+                    Work source = w;
+                    try {
+                        producer.send(out, (md, e) -> {
+                            if (e != null) {
+                                onSendFailure(source, e);
+                            }
+                        });
+                    } catch (KafkaException e) {
+                        onSendFailure(source, e);
+                    }
+                }
+                touched.add(t);
+                transactionRecords++;
+            }
+        }
+    }
+
+    private void onSendFailure(Work source, Exception e) {
+        if (e instanceof RecordTooLargeException || e instanceof InvalidRecordException
+                || e instanceof TopicAuthorizationException || e instanceof SerializationException) {
+            rejected.put(source.coordinates(), e);
+        }
+        sendError.compareAndSet(null, e);
     }
 
     private void beginIfNeeded() {
@@ -224,13 +299,26 @@ final class TransactionalLoop<K, V> implements Runnable {
             inTransaction = true;
             transactionStartNanos = System.nanoTime();
             transactionRecords = 0;
-            sendError.set(null);
+        }
+    }
+
+    private void applyBackPressure() {
+        boolean full = inFlight >= config.maxInFlight() || bufferedBytes >= config.maxBufferedBytes();
+        if (full) {
+            Set<TopicPartition> assigned = consumer.assignment();
+            if (!assigned.isEmpty() && (!paused || !consumer.paused().containsAll(assigned))) {
+                consumer.pause(assigned);
+                paused = true;
+            }
+        } else if (paused) {
+            consumer.resume(consumer.paused());
+            paused = false;
         }
     }
 
     /**
-     * Commits the open transaction with the offsets of the records processed in it. On an abortable error the
-     * transaction is aborted and the partitions rewound; on fencing the producer is replaced.
+     * Commits the open transaction with the end of each partition's sent prefix. On an abortable error the
+     * transaction is aborted and every partition reset; on fencing the producer is replaced as well.
      */
     private void commit(String reason) {
         if (!inTransaction) {
@@ -241,20 +329,27 @@ final class TransactionalLoop<K, V> implements Runnable {
             if (failedSend != null) {
                 throw new KafkaException("An output record was rejected: " + failedSend, failedSend);
             }
-            if (!nextOffsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(new HashMap<>(nextOffsets), consumer.groupMetadata());
+            Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+            for (PartitionTracker t : touched) {
+                offsets.put(t.tp, new OffsetAndMetadata(t.next));
+            }
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             }
             commitWithRetry();
             if (log.isDebugEnabled()) {
-                log.debug("[app={}] committed {} record(s) ({}): {}", app, transactionRecords, reason, nextOffsets);
+                log.debug("[app={}] committed {} record(s) ({}): {}", app, transactionRecords, reason, offsets);
+            }
+            for (PartitionTracker t : touched) {
+                t.committed = t.next;
             }
             consecutiveAborts = 0;
             clearTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | InvalidPidMappingException e) {
             log.warn("[app={}] producer fenced ({}); discarding the open transaction, replacing the producer and "
-                    + "rewinding {}", app, e.toString(), firstOffsetInTransaction.keySet());
+                    + "rewinding to the committed positions", app, e.toString());
             closeProducerQuietly();
-            rewindAndClear();
+            resetAll();
             countAbort(e);
             producer = newProducer();
             try {
@@ -265,8 +360,8 @@ final class TransactionalLoop<K, V> implements Runnable {
         } catch (AuthorizationException | AuthenticationException | UnsupportedVersionException e) {
             throw e;
         } catch (KafkaException e) {
-            log.warn("[app={}] transaction aborted ({}); rewinding {} to retry", app, e.toString(),
-                    firstOffsetInTransaction.keySet());
+            log.warn("[app={}] transaction aborted ({}); rewinding to the committed positions to retry", app,
+                    e.toString());
             abortQuietly();
             countAbort(e);
         }
@@ -293,40 +388,73 @@ final class TransactionalLoop<K, V> implements Runnable {
         }
     }
 
-    /** Aborts the open transaction (replacing the producer if it cannot abort) and rewinds. */
+    /** Aborts the open transaction (replacing the producer if it cannot abort) and resets every partition. */
     private void abortQuietly() {
-        if (!inTransaction) {
-            return;
-        }
-        try {
-            producer.abortTransaction();
-        } catch (RuntimeException e) {
-            log.warn("[app={}] abortTransaction failed ({}); replacing the producer", app, e.toString());
-            closeProducerQuietly();
-            if (!stopRequested) {
-                producer = newProducer();
+        if (inTransaction) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException e) {
+                log.warn("[app={}] abortTransaction failed ({}); replacing the producer", app, e.toString());
+                closeProducerQuietly();
+                if (!stopRequested) {
+                    producer = newProducer();
+                }
             }
         }
-        rewindAndClear();
+        resetAll();
     }
 
-    private void rewindAndClear() {
+    /** Drops every record in flight and seeks each owned partition back to its committed position. */
+    private void resetAll() {
         Set<TopicPartition> owned = consumer.assignment();
-        firstOffsetInTransaction.forEach((tp, offset) -> {
-            if (owned.contains(tp)) {
-                consumer.seek(tp, offset);
-                rewoundInBatch.add(tp);
+        for (Map.Entry<TopicPartition, PartitionTracker> e : new ArrayList<>(trackers.entrySet())) {
+            PartitionTracker old = e.getValue();
+            bufferedBytes -= old.discard();
+            PartitionTracker fresh = new PartitionTracker(e.getKey());
+            fresh.committed = old.committed;
+            trackers.put(e.getKey(), fresh);
+            if (old.committed >= 0 && owned.contains(e.getKey())) {
+                consumer.seek(e.getKey(), old.committed);
             }
-        });
+        }
         clearTransaction();
     }
 
     private void clearTransaction() {
         inTransaction = false;
         transactionRecords = 0;
-        firstOffsetInTransaction.clear();
-        nextOffsets.clear();
+        touched.clear();
         sendError.set(null);
+    }
+
+    /**
+     * Stops taking new records of these partitions, waits up to {@code drain.timeout.ms} for their running
+     * records, then sends what completed and commits.
+     */
+    private void drainAndCommit(Collection<PartitionTracker> draining, String reason) {
+        List<PartitionTracker> list = new ArrayList<>(draining);
+        for (PartitionTracker t : list) {
+            t.acceptingNew = false;
+        }
+        long deadline = System.nanoTime() + config.drainTimeoutMs() * 1_000_000L;
+        while (list.stream().anyMatch(PartitionTracker::hasRunning) && System.nanoTime() < deadline) {
+            drainCompletions();
+            advanceAll();
+            sleepQuietly(1);
+        }
+        drainCompletions();
+        advanceAll();
+        if (inTransaction) {
+            commit(reason);
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void closeProducerQuietly() {
@@ -354,19 +482,132 @@ final class TransactionalLoop<K, V> implements Runnable {
         }
         if (consumer != null) {
             try {
-                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
             } catch (RuntimeException e) {
                 log.debug("[app={}] closing the consumer: {}", app, e.toString());
             }
         }
     }
 
-    /** Sends a processor's outputs into the open transaction. */
-    private final class RecordEmitter implements Emitter {
-        private final ConsumerRecord<byte[], byte[]> source;
+    // ------------------------------------------------------------------ worker threads
+
+    /** Runs one attempt of a record on a worker thread; returns a retry delay or -1 when it is complete. */
+    private long runWork(Work w) {
+        PartitionTracker t = w.tracker;
+        if (t.discarded || (!t.acceptingNew && !w.started)) {
+            w.cancelled = true;
+            completions.add(w);
+            return -1;
+        }
+        w.started = true;
+        w.attempts++;
+        ConsumerRecord<byte[], byte[]> raw = w.raw;
+        K key;
+        V value;
+        try {
+            key = keyDeserializer.deserialize(raw.topic(), raw.headers(), raw.key());
+            value = valueDeserializer.deserialize(raw.topic(), raw.headers(), raw.value());
+        } catch (RuntimeException e) {
+            noteFailure(w);
+            finalFailure(w, new SerializationException("Cannot deserialize the key or value: " + e, e));
+            completions.add(w);
+            return -1;
+        }
+        ConsumerRecord<K, V> record = new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(),
+                raw.timestamp(), raw.timestampType(), raw.serializedKeySize(), raw.serializedValueSize(), key, value,
+                raw.headers(), raw.leaderEpoch());
+        CollectingEmitter emitter = new CollectingEmitter(w);
+        try {
+            processor.process(record, emitter);
+            emitter.closed = true;
+            w.setOutputs(emitter.records);
+            completions.add(w);
+            return -1;
+        } catch (Exception e) {
+            emitter.closed = true;
+            noteFailure(w);
+            if (t.discarded) {
+                w.cancelled = true;
+                completions.add(w);
+                return -1;
+            }
+            if (!(e instanceof NonRetryableException) && retry.shouldRetry(w.attempts)) {
+                long delay = retry.delayMs(w.attempts, random());
+                log.info("[app={}] record {} failed (attempt {} of {}), retrying in {} ms: {}", app, w.coordinates(),
+                        w.attempts, retry.maxAttempts, delay, e.toString());
+                return delay;
+            }
+            finalFailure(w, e);
+            completions.add(w);
+            return -1;
+        } catch (Error e) {
+            emitter.closed = true;
+            noteFailure(w);
+            w.failure = new ProcessingException("The processor failed with an error: " + e, raw.topic(),
+                    raw.partition(), raw.offset(), e);
+            completions.add(w);
+            return -1;
+        }
+    }
+
+    private static Random random() {
+        return ThreadLocalRandom.current();
+    }
+
+    private static void noteFailure(Work w) {
+        long now = System.currentTimeMillis();
+        if (w.firstFailureMs == 0) {
+            w.firstFailureMs = now;
+        }
+        w.lastFailureMs = now;
+    }
+
+    /** Applies {@code failure.action} to a record that cannot be processed. */
+    private void finalFailure(Work w, Exception cause) {
+        ConsumerRecord<byte[], byte[]> raw = w.raw;
+        switch (failureAction) {
+            case DEAD_LETTER:
+                log.warn("[app={}] record {} failed after {} attempt(s), sending it to dead-letter topic {}: {}", app,
+                        w.coordinates(), w.attempts, deadLetterTopic, cause.toString());
+                w.setOutputs(List.of(deadLetter(w, cause)));
+                break;
+            case SKIP:
+                log.warn("[app={}] record {} failed after {} attempt(s), skipping it: {}", app, w.coordinates(),
+                        w.attempts, cause.toString());
+                w.setOutputs(List.of());
+                break;
+            default:
+                w.failure = new ProcessingException("The record failed after " + w.attempts + " attempt(s): "
+                        + cause, raw.topic(), raw.partition(), raw.offset(), cause);
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(Work w, Exception cause) {
+        ConsumerRecord<byte[], byte[]> raw = w.raw;
+        Headers h = new RecordHeaders(raw.headers().toArray());
+        put(h, DeadLetter.SOURCE_TOPIC, raw.topic());
+        put(h, DeadLetter.SOURCE_PARTITION, String.valueOf(raw.partition()));
+        put(h, DeadLetter.SOURCE_OFFSET, String.valueOf(raw.offset()));
+        put(h, DeadLetter.EXCEPTION_CLASS, cause.getClass().getName());
+        put(h, DeadLetter.EXCEPTION_MESSAGE, cause.getMessage() == null ? "" : cause.getMessage());
+        put(h, DeadLetter.ATTEMPTS, String.valueOf(w.attempts));
+        long now = System.currentTimeMillis();
+        put(h, DeadLetter.FIRST_FAILURE_MS, String.valueOf(w.firstFailureMs == 0 ? now : w.firstFailureMs));
+        put(h, DeadLetter.LAST_FAILURE_MS, String.valueOf(w.lastFailureMs == 0 ? now : w.lastFailureMs));
+        return new ProducerRecord<>(deadLetterTopic, null, null, raw.key(), raw.value(), h);
+    }
+
+    private static void put(Headers h, String name, String value) {
+        h.add(name, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Collects one attempt's outputs, serialized on the worker thread. */
+    private final class CollectingEmitter implements Emitter {
+        private final Work source;
+        final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
         volatile boolean closed;
 
-        RecordEmitter(ConsumerRecord<byte[], byte[]> source) {
+        CollectingEmitter(Work source) {
             this.source = source;
         }
 
@@ -374,22 +615,20 @@ final class TransactionalLoop<K, V> implements Runnable {
         public <OK, OV> void emit(OutputTopic<OK, OV> topic, OK key, OV value, Headers headers) {
             if (closed) {
                 throw new IllegalStateException("emit() called after process() returned for "
-                        + source.topic() + "-" + source.partition() + "@" + source.offset());
+                        + source.coordinates());
             }
             if (topic == null || outputTopics.get(topic.name()) != topic) {
                 throw new IllegalArgumentException("Output topic " + (topic == null ? null : "'" + topic.name()
                         + "'") + " is not declared on this pipeline; declared: " + outputTopics.keySet());
             }
-            Headers h = headers == null ? new org.apache.kafka.common.header.internals.RecordHeaders() : headers;
+            Headers h = headers == null ? new RecordHeaders() : headers;
             byte[] k = topic.keySerializer().serialize(topic.name(), h, key);
             byte[] v = topic.valueSerializer().serialize(topic.name(), h, value);
-            producer.send(new ProducerRecord<>(topic.name(), null, null, k, v, h), (md, e) -> {
-                if (e != null) {
-                    sendError.compareAndSet(null, e);
-                }
-            });
+            records.add(new ProducerRecord<>(topic.name(), null, null, k, v, h));
         }
     }
+
+    // ------------------------------------------------------------------ rebalances
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
@@ -398,10 +637,19 @@ final class TransactionalLoop<K, V> implements Runnable {
                 return;
             }
             pipeline.transitionIfPossible(Pipeline.State.REBALANCING);
-            if (inTransaction) {
-                log.info("[app={}] partitions revoked {}: committing the open transaction first", app, partitions);
-                commit("revoke");
+            List<PartitionTracker> revoked = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                PartitionTracker t = trackers.get(tp);
+                if (t != null) {
+                    revoked.add(t);
+                }
             }
+            if (inTransaction || !revoked.isEmpty()) {
+                log.info("[app={}] partitions revoked {}: finishing and committing their work first", app,
+                        partitions);
+                drainAndCommit(revoked, "revoke");
+            }
+            drop(partitions);
         }
 
         @Override
@@ -410,9 +658,18 @@ final class TransactionalLoop<K, V> implements Runnable {
                 return;
             }
             pipeline.transitionIfPossible(Pipeline.State.REBALANCING);
-            if (inTransaction) {
-                log.warn("[app={}] partitions lost {}: aborting the open transaction", app, partitions);
-                abortQuietly();
+            log.warn("[app={}] partitions lost {}: aborting the open transaction and dropping their work", app,
+                    partitions);
+            abortQuietly();
+            drop(partitions);
+        }
+
+        private void drop(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                PartitionTracker t = trackers.remove(tp);
+                if (t != null) {
+                    bufferedBytes -= t.discard();
+                }
             }
         }
 
@@ -420,6 +677,9 @@ final class TransactionalLoop<K, V> implements Runnable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 log.info("[app={}] partitions assigned {}", app, new ArrayList<>(partitions));
+            }
+            if (paused && !partitions.isEmpty()) {
+                consumer.pause(partitions);
             }
             if (!stopRequested) {
                 pipeline.transitionIfPossible(Pipeline.State.RUNNING);

@@ -14,7 +14,8 @@ class PublicApiTest {
 
     private static final Set<String> PUBLIC_TYPES = Set.of(
             "Emitter", "EosConfig", "OutputTopic", "Pipeline", "Pipeline$Builder", "Pipeline$FatalErrorHandler",
-            "Pipeline$State", "Pipeline$StateListener", "ProcessingException", "Processor");
+            "Pipeline$State", "Pipeline$StateListener", "ProcessingException", "Processor", "Ordering",
+            "FailureAction", "NonRetryableException", "DeadLetter");
 
     @Test
     void shouldExposeOnlyTheDocumentedPublicTypes() throws URISyntaxException, ClassNotFoundException {
