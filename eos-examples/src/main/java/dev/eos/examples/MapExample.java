@@ -30,6 +30,15 @@ public final class MapExample {
      */
     public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
             String input, String output, Map<String, ?> extraConfig) {
+        return pipeline(bootstrap, applicationId, instanceId, input, output, extraConfig, 0);
+    }
+
+    /**
+     * Builds the pipeline with a simulated remote call: each record first sleeps a random time between 0 and
+     * {@code maxSleepMs} milliseconds, so records finish out of order on the worker pool.
+     */
+    public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
+            String input, String output, Map<String, ?> extraConfig, int maxSleepMs) {
         OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
         return Pipeline.builder(Serdes.String(), Serdes.String())
                 .bootstrapServers(bootstrap)
@@ -38,7 +47,12 @@ public final class MapExample {
                 .inputTopics(input)
                 .outputTopic(out)
                 .config(extraConfig)
-                .processor((record, emitter) -> emitter.emit(out, record.key(), PREFIX + record.value()))
+                .processor((record, emitter) -> {
+                    if (maxSleepMs > 0) {
+                        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(maxSleepMs + 1));
+                    }
+                    emitter.emit(out, record.key(), PREFIX + record.value());
+                })
                 .build();
     }
 }

@@ -50,6 +50,29 @@ class CrashIT {
     }
 
     @Test
+    void shouldStayExactlyOnceWhenKilledWithManyRecordsInFlightOutOfOrder(KafkaCluster kafka) throws Exception {
+        Random random = new Random(seed());
+        String[] pool = {"--concurrency", "64", "--max-sleep-ms", "4"};
+        try (Fixture f = new Fixture(kafka, "kill9pool", 6)) {
+            f.produce(20_000);
+            f.startWorker("p1", pool);
+            f.startWorker("p2", pool);
+            for (int round = 0; round < 4; round++) {
+                Thread.sleep(1_000 + random.nextInt(1_500));
+                int victimIndex = random.nextInt(f.workers.size());
+                WorkerProcess victim = f.workers.get(victimIndex);
+                victim.kill();
+                System.out.println("pool round " + round + ": killed " + victim);
+                f.workers.set(victimIndex, WorkerProcess.start(f.bootstrap(), f.app, victim.instance(), f.input,
+                        f.output, f.logDir, java.util.List.of(pool)));
+                f.produce(2_000);
+            }
+            f.awaitOutput(Duration.ofMinutes(3));
+            f.verifyExactlyOnceInOrder();
+        }
+    }
+
+    @Test
     void shouldFenceAZombieThatWasPausedPastItsSessionTimeout(KafkaCluster kafka) throws Exception {
         try (Fixture f = new Fixture(kafka, "zombie", 6)) {
             // long transactions, so the zombie is paused with one open

@@ -31,7 +31,8 @@ public final class EosCli {
             "  kafka status                show the local cluster started by 'kafka start'",
             "  kafka stop                  stop that cluster and delete its data",
             "  worker --bootstrap B --app A --input T --output T --instance I [--commit-interval-ms MS]",
-            "         [--group-protocol classic|consumer]",
+            "         [--group-protocol classic|consumer] [--concurrency N] [--ordering KEY|PARTITION|UNORDERED]",
+            "         [--max-sleep-ms MS]  (each record sleeps 0..MS ms first, like a remote call)",
             "        run one process of the example pipeline until terminated (used by demo and tests)",
             "  config-doc                  print the configuration reference as Markdown",
             "  --help                      this text");
@@ -59,7 +60,7 @@ public final class EosCli {
                 case "worker":
                     return WorkerCommand.run(new Args(args.subList(1, args.size()),
                             List.of("bootstrap", "app", "input", "output", "instance", "commit-interval-ms",
-                                    "group-protocol")));
+                                    "group-protocol", "concurrency", "ordering", "max-sleep-ms")));
                 case "config-doc":
                     System.out.print(EosConfig.toMarkdown());
                     return 0;

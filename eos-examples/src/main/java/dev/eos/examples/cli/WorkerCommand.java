@@ -27,8 +27,11 @@ final class WorkerCommand {
             extra.put("consumer.session.timeout.ms", 6000);
             extra.put("consumer.heartbeat.interval.ms", 1000);
         }
+        extra.put("concurrency", args.getInt("concurrency", 16, 1, 10_000));
+        extra.put("ordering", args.get("ordering", "KEY"));
         Pipeline<String, String> pipeline = MapExample.pipeline(args.require("bootstrap"), args.require("app"),
-                instance, args.require("input"), args.require("output"), extra);
+                instance, args.require("input"), args.require("output"), extra,
+                args.getInt("max-sleep-ms", 0, 0, 60_000));
         CountDownLatch done = new CountDownLatch(1);
         pipeline.addStateListener((now, before) -> {
             System.out.println("WORKER " + instance + " " + now);
