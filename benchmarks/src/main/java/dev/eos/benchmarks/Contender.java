@@ -1,0 +1,132 @@
+package dev.eos.benchmarks;
+
+import dev.eos.Ordering;
+import dev.eos.OutputTopic;
+import dev.eos.Pipeline;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/** One stream processor under test, started on an input topic and writing to its own output topic. */
+enum Contender {
+    EOS("eos") {
+        @Override
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario) {
+            OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
+            Pipeline<String, String> p = Pipeline.builder(Serdes.String(), Serdes.String())
+                    .bootstrapServers(bootstrap).applicationId(app).instanceId("bench")
+                    .inputTopics(input).outputTopic(out)
+                    .ordering(Ordering.KEY)
+                    .concurrency(scenario == Scenario.IO ? 64 : 4)
+                    .config("consumer.max.poll.records", 2000)
+                    .config("producer.linger.ms", 5)
+                    .config("producer.batch.size", 256 * 1024)
+                    .processor((r, e) -> e.emit(out, r.key(), scenario.transform(r.value())))
+                    .build();
+            p.start();
+            return () -> p.close(Duration.ofSeconds(30));
+        }
+    },
+    KAFKA_STREAMS_EOS("kafka-streams-eos") {
+        @Override
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
+                throws Exception {
+            StreamsBuilder b = new StreamsBuilder();
+            b.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
+                    .mapValues(v -> {
+                        try {
+                            return scenario.transform(v);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .to(output, Produced.with(Serdes.String(), Serdes.String()));
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams-").toString());
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+            KafkaStreams streams = new KafkaStreams(b.build(), props);
+            streams.start();
+            return () -> streams.close(Duration.ofSeconds(30));
+        }
+    },
+    AT_LEAST_ONCE("at-least-once") {
+        @Override
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread t = new Thread(() -> {
+                Map<String, Object> c = new HashMap<>();
+                c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                c.put(ConsumerConfig.GROUP_ID_CONFIG, app);
+                c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+                Map<String, Object> pc = new HashMap<>();
+                pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                pc.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+                pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+                try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                        new StringDeserializer());
+                     KafkaProducer<String, String> producer = new KafkaProducer<>(pc, new StringSerializer(),
+                             new StringSerializer())) {
+                    consumer.subscribe(List.of(input));
+                    while (!stop.get()) {
+                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                            producer.send(new ProducerRecord<>(output, r.key(), scenario.transform(r.value())));
+                        }
+                        consumer.commitAsync();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "bench-at-least-once");
+            t.start();
+            return () -> {
+                stop.set(true);
+                t.join(30_000);
+            };
+        }
+    };
+
+    final String label;
+
+    Contender(String label) {
+        this.label = label;
+    }
+
+    /** Starts the contender; closing the result stops it. */
+    abstract AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
+            throws Exception;
+
+    static Contender of(String label) {
+        for (Contender c : values()) {
+            if (c.label.equals(label)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown contender '" + label + "'; known: eos, kafka-streams-eos, "
+                + "at-least-once");
+    }
+}

@@ -1,0 +1,225 @@
+package dev.eos.benchmarks;
+
+import dev.eos.testkit.KafkaCluster;
+import dev.eos.testkit.LocalKafkaCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The end-to-end benchmark ({@code ./eos bench}): runs eos, Kafka Streams with {@code exactly_once_v2} and a
+ * plain at-least-once consume/produce loop on the same broker, one after the other, over the same input, with
+ * the same verifier ({@link OutputWatcher}: read_committed, duplicates and losses counted), and prints a table
+ * and, as its last line, one JSON object with the results.
+ *
+ * <p>Throughput is the steady-state rate from the first output record to the last; the time from start to the
+ * first output is reported separately as startup. Latency (scenario {@code latency}) is the time from the send
+ * time carried in the input value to the moment the verifier reads the committed output.
+ *
+ * <pre>
+ * ./eos bench --scenario cpu --records 1000000
+ * ./eos bench --scenario io  --records 50000
+ * ./eos bench --scenario latency --rate 20000 --duration 30
+ * </pre>
+ */
+public final class EndToEndBenchmark {
+
+    private EndToEndBenchmark() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = parse(argv);
+        Scenario scenario = Scenario.valueOf(a.getOrDefault("scenario", "cpu").toUpperCase(Locale.ROOT));
+        int partitions = Integer.parseInt(a.getOrDefault("partitions", "6"));
+        int rate = Integer.parseInt(a.getOrDefault("rate", "20000"));
+        int duration = Integer.parseInt(a.getOrDefault("duration", "30"));
+        int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
+        long records = scenario == Scenario.LATENCY ? (long) rate * duration
+                : Long.parseLong(a.getOrDefault("records", scenario == Scenario.IO ? "50000" : "1000000"));
+        List<Contender> contenders = new ArrayList<>();
+        for (String c : a.getOrDefault("contenders", "eos,kafka-streams-eos,at-least-once").split(",")) {
+            contenders.add(Contender.of(c.trim()));
+        }
+        KafkaCluster cluster = null;
+        String bootstrap = a.get("bootstrap");
+        try {
+            if (bootstrap == null) {
+                say("starting a local 1-node Kafka cluster...");
+                cluster = LocalKafkaCluster.builder().heap("1g").build().start();
+                bootstrap = cluster.bootstrapServers();
+            }
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            String input = "bench-in-" + run;
+            createTopic(bootstrap, input, partitions);
+            if (scenario != Scenario.LATENCY) {
+                say("preloading " + records + " records of 100 bytes into " + partitions + " partitions...");
+                produce(bootstrap, input, 0, records, 0);
+            }
+            say(String.format("%-20s %12s %10s %10s %10s %10s %8s %8s", "contender", "records/s", "startup_ms",
+                    "p50_ms", "p99_ms", "max_ms", "dups", "lost"));
+            Map<String, String> json = new LinkedHashMap<>();
+            long inputOffset = records;
+            for (int rep = 0; rep < repeat; rep++) {
+                List<Contender> order = new ArrayList<>(contenders);
+                if (rep % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                for (Contender c : order) {
+                    String contenderInput = input;
+                    long base = 0;
+                    if (scenario == Scenario.LATENCY) {
+                        contenderInput = input + "-" + c.label + "-" + rep;
+                        createTopic(bootstrap, contenderInput, partitions);
+                    }
+                    String output = "bench-out-" + c.label + "-" + run + "-" + rep;
+                    createTopic(bootstrap, output, partitions);
+                    String app = "bench-" + c.label + "-" + run + "-" + rep;
+                    try (OutputWatcher w = new OutputWatcher(bootstrap, output, records,
+                            scenario == Scenario.LATENCY)) {
+                        long t0 = System.nanoTime();
+                        AutoCloseable handle = c.start(bootstrap, app, contenderInput, output, scenario);
+                        try {
+                            if (scenario == Scenario.LATENCY) {
+                                produceAtRate(bootstrap, contenderInput, records, rate);
+                            }
+                            Duration timeout = Duration.ofSeconds(Math.max(180, records / 300));
+                            if (!w.await(timeout)) {
+                                say(c.label + ": not every record arrived within " + timeout.toSeconds() + " s");
+                            }
+                        } finally {
+                            handle.close();
+                        }
+                        long startupMs = w.firstNs() < 0 ? -1 : (w.firstNs() - t0) / 1_000_000;
+                        long lost = records - w.distinct();
+                        say(String.format("%-20s %12.0f %10d %10d %10d %10d %8d %8d", c.label, w.recordsPerSec(),
+                                startupMs, w.latencyQuantile(0.5), w.latencyQuantile(0.99), w.latencyQuantile(1.0),
+                                w.duplicates(), lost));
+                        String p99 = scenario == Scenario.LATENCY ? String.valueOf(w.latencyQuantile(0.99)) : "null";
+                        json.put(c.label, String.format(Locale.ROOT,
+                                "{\"recordsPerSec\":%.0f,\"startupMs\":%d,\"p99LatencyMs\":%s,\"duplicates\":%d,\"lost\":%d}",
+                                w.recordsPerSec(), startupMs, p99, w.duplicates(), lost));
+                    }
+                }
+            }
+            StringBuilder sb = new StringBuilder("{\"scenario\":\"").append(scenario.name().toLowerCase(Locale.ROOT))
+                    .append("\",\"records\":").append(records).append(",\"partitions\":").append(partitions)
+                    .append(",\"results\":{");
+            String sep = "";
+            for (Map.Entry<String, String> e : json.entrySet()) {
+                sb.append(sep).append('"').append(e.getKey()).append("\":").append(e.getValue());
+                sep = ",";
+            }
+            System.out.println(sb.append("}}"));
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+        System.exit(0);
+    }
+
+    private static Map<String, String> parse(String[] argv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            if (!argv[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + argv[i]);
+            }
+            String k = argv[i].substring(2);
+            if (k.equals("help")) {
+                System.out.println("usage: eos bench [--scenario cpu|io|latency] [--records N] [--partitions P] "
+                        + "[--rate R] [--duration S] [--repeat K] [--contenders eos,kafka-streams-eos,at-least-once] "
+                        + "[--bootstrap HOST:PORT]");
+                System.exit(0);
+            }
+            if (i + 1 >= argv.length) {
+                throw new IllegalArgumentException("--" + k + " needs a value");
+            }
+            m.put(k, argv[++i]);
+        }
+        return m;
+    }
+
+    private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            short rf = (short) Math.min(3, admin.describeCluster().nodes().get().size());
+            admin.createTopics(List.of(new NewTopic(topic, partitions, rf))).all().get();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                boolean ready = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                        .stream().allMatch(p -> p.leader() != null && p.leader().id() >= 0);
+                if (ready) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static KafkaProducer<String, String> producer(String bootstrap, int lingerMs) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1); // see KAFKA-15591
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    private static void produce(String bootstrap, String topic, long from, long to, int lingerMs) {
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        try (KafkaProducer<String, String> p = producer(bootstrap, Math.max(lingerMs, 10))) {
+            for (long i = from; i < to; i++) {
+                p.send(new ProducerRecord<>(topic, "k" + (i % 10_000), Scenario.inputValue(i,
+                        System.currentTimeMillis())), (md, e) -> {
+                            if (e != null) {
+                                failed.compareAndSet(null, e);
+                            }
+                        });
+            }
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("preloading the input failed: " + failed.get(), failed.get());
+        }
+    }
+
+    /** Produces {@code n} records at {@code rate} per second, each carrying its send time. */
+    private static void produceAtRate(String bootstrap, String topic, long n, int rate) {
+        AtomicLong errors = new AtomicLong();
+        try (KafkaProducer<String, String> p = producer(bootstrap, 1)) {
+            long start = System.nanoTime();
+            for (long i = 0; i < n; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long now;
+                while ((now = System.nanoTime()) < due) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(due - now, 200_000));
+                }
+                p.send(new ProducerRecord<>(topic, "k" + (i % 10_000), Scenario.inputValue(i,
+                        System.currentTimeMillis())), (md, e) -> {
+                            if (e != null) {
+                                errors.incrementAndGet();
+                            }
+                        });
+            }
+        }
+        if (errors.get() > 0) {
+            say("warning: " + errors.get() + " input records failed to send");
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.eos.benchmarks;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The verifier of the end-to-end benchmark, the same for every contender: reads the output topic with
+ * read_committed as it is written, maps each output to its input id, and records the time of the first and
+ * last output, duplicates, and the end-to-end latency (read time minus the send time carried in the value).
+ */
+final class OutputWatcher implements AutoCloseable {
+    private final long expected;
+    private final BitSet seen;
+    private final long[] latencies;
+    private int latencyCount;
+    private long outputs;
+    private long duplicates;
+    private long firstNs = -1;
+    private long lastNs = -1;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final Thread thread;
+
+    OutputWatcher(String bootstrap, String topic, long expected, boolean measureLatency) {
+        this.expected = expected;
+        this.seen = new BitSet((int) Math.min(Integer.MAX_VALUE, expected));
+        this.latencies = measureLatency ? new long[(int) expected] : null;
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        Set<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        thread = new Thread(() -> {
+            try (consumer) {
+                while (!stop.get()) {
+                    var records = consumer.poll(Duration.ofMillis(50));
+                    long now = System.nanoTime();
+                    long nowMs = System.currentTimeMillis();
+                    synchronized (this) {
+                        for (ConsumerRecord<byte[], byte[]> r : records) {
+                            long id = Scenario.idOf(r.value());
+                            outputs++;
+                            if (firstNs < 0) {
+                                firstNs = now;
+                            }
+                            lastNs = now;
+                            if (id < 0 || id >= expected) {
+                                continue;
+                            }
+                            if (seen.get((int) id)) {
+                                duplicates++;
+                            } else {
+                                seen.set((int) id);
+                                if (latencies != null && latencyCount < latencies.length) {
+                                    latencies[latencyCount++] = nowMs - Scenario.sentMsOf(r.value());
+                                }
+                            }
+                        }
+                        notifyAll();
+                    }
+                }
+            }
+        }, "bench-watcher");
+        thread.start();
+    }
+
+    /** Waits until every expected input has an output, or the timeout; returns whether all arrived. */
+    synchronized boolean await(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (seen.cardinality() < expected) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, Math.min(1000, left / 1_000_000)));
+        }
+        return true;
+    }
+
+    synchronized long distinct() {
+        return seen.cardinality();
+    }
+
+    synchronized long outputs() {
+        return outputs;
+    }
+
+    synchronized long duplicates() {
+        return duplicates;
+    }
+
+    synchronized long firstNs() {
+        return firstNs;
+    }
+
+    synchronized double recordsPerSec() {
+        if (firstNs < 0 || lastNs <= firstNs) {
+            return 0;
+        }
+        return (outputs - 1) / ((lastNs - firstNs) / 1e9);
+    }
+
+    /** The q-quantile (0..1) of end-to-end latency in ms, or -1 if not measured. */
+    synchronized long latencyQuantile(double q) {
+        if (latencies == null || latencyCount == 0) {
+            return -1;
+        }
+        long[] sorted = Arrays.copyOf(latencies, latencyCount);
+        Arrays.sort(sorted);
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+        return sorted[Math.max(0, i)];
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop.set(true);
+        thread.join(10_000);
+    }
+}
