@@ -56,6 +56,12 @@ public final class EosConfig extends AbstractConfig {
             + "transaction holds records and is this old, it is committed. Lower gives lower end-to-end latency, "
             + "higher gives fewer, larger transactions.";
 
+    public static final String COMMIT_EAGER_CONFIG = "commit.eager";
+    private static final String COMMIT_EAGER_DOC = "Commit as soon as every record taken from the consumer has "
+            + "completed and been sent, instead of waiting for commit.interval.ms: under light or bursty load "
+            + "outputs become visible to read_committed readers within milliseconds. Under sustained load records "
+            + "are always in flight and commit.interval.ms and commit.max.records decide.";
+
     public static final String COMMIT_MAX_RECORDS_CONFIG = "commit.max.records";
     private static final String COMMIT_MAX_RECORDS_DOC = "Most input records in one transaction: a transaction "
             + "that has consumed this many records is committed before commit.interval.ms is reached.";
@@ -170,6 +176,7 @@ public final class EosConfig extends AbstractConfig {
             }, Importance.MEDIUM, INSTANCE_ID_DOC)
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.between(1, 600_000), Importance.MEDIUM,
                     COMMIT_INTERVAL_MS_DOC)
+            .define(COMMIT_EAGER_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, COMMIT_EAGER_DOC)
             .define(COMMIT_MAX_RECORDS_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
                     COMMIT_MAX_RECORDS_DOC)
             .define(TRANSACTION_TIMEOUT_MS_CONFIG, Type.INT, 10_000, Range.between(1_000, 900_000),
@@ -327,6 +334,10 @@ public final class EosConfig extends AbstractConfig {
 
     long commitIntervalMs() {
         return getLong(COMMIT_INTERVAL_MS_CONFIG);
+    }
+
+    boolean commitEager() {
+        return getBoolean(COMMIT_EAGER_CONFIG);
     }
 
     int commitMaxRecords() {

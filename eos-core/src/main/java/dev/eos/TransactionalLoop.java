@@ -194,7 +194,8 @@ final class TransactionalLoop<K, V> implements Runnable {
         drainCompletions();
         advanceAll();
         if (inTransaction && (elapsedMs() >= config.commitIntervalMs()
-                || transactionRecords >= config.commitMaxRecords())) {
+                || transactionRecords >= config.commitMaxRecords()
+                || (config.commitEager() && inFlight == 0 && records.isEmpty()))) {
             commit("interval");
         }
         applyBackPressure();

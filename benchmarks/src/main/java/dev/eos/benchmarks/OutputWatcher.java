@@ -94,6 +94,22 @@ final class OutputWatcher implements AutoCloseable {
         return true;
     }
 
+    /** Waits until any output arrives (for example a probe record), then forgets its timing. */
+    synchronized boolean awaitFirstOutputAndReset(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (outputs == 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, Math.min(1000, left / 1_000_000)));
+        }
+        outputs = 0;
+        firstNs = -1;
+        lastNs = -1;
+        return true;
+    }
+
     synchronized long distinct() {
         return seen.cardinality();
     }
