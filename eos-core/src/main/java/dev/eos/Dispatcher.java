@@ -32,8 +32,11 @@ final class Dispatcher {
     /** Keys with a record running or waiting for a retry; the queue holds the records waiting behind it. */
     private final Map<Object, ArrayDeque<Work>> busy = new HashMap<>();
 
+    private final int concurrency;
+
     Dispatcher(String threadPrefix, int concurrency, Task task) {
         this.task = task;
+        this.concurrency = concurrency;
         this.workers = Executors.newFixedThreadPool(concurrency, named(threadPrefix + "-worker-"));
         this.retries = Executors.newSingleThreadScheduledExecutor(named(threadPrefix + "-retry-"));
     }
@@ -49,21 +52,47 @@ final class Dispatcher {
 
     /** Queues a record; it runs when its key is free and a worker is. */
     void submit(Work w) {
-        Object key = w.orderingKey;
-        if (key != null) {
-            lock.lock();
-            try {
-                ArrayDeque<Work> waiting = busy.get(key);
-                if (waiting != null) {
-                    waiting.addLast(w);
-                    return;
+        submitAll(java.util.List.of(w));
+    }
+
+    /**
+     * Queues records in order. The records whose key is free are handed to the workers in at most
+     * {@code concurrency} tasks, each running its share one after the other: one hand-off per task instead of
+     * one per record, while every worker still gets work.
+     */
+    void submitAll(java.util.List<Work> batch) {
+        java.util.List<Work> ready = new java.util.ArrayList<>(batch.size());
+        lock.lock();
+        try {
+            for (Work w : batch) {
+                Object key = w.orderingKey;
+                if (key != null) {
+                    ArrayDeque<Work> waiting = busy.get(key);
+                    if (waiting != null) {
+                        waiting.addLast(w);
+                        continue;
+                    }
+                    busy.put(key, new ArrayDeque<>());
                 }
-                busy.put(key, new ArrayDeque<>());
-            } finally {
-                lock.unlock();
+                ready.add(w);
             }
+        } finally {
+            lock.unlock();
         }
-        workers.execute(() -> runChain(w));
+        int n = ready.size();
+        if (n == 0) {
+            return;
+        }
+        int tasks = Math.min(n, concurrency);
+        int per = (n + tasks - 1) / tasks;
+        for (int from = 0; from < n; from += per) {
+            java.util.List<Work> share = ready.subList(from, Math.min(n, from + per));
+            workers.execute(() -> {
+                for (Work w : share) {
+                    runChain(w);
+                }
+            });
+        }
     }
 
     private void runChain(Work first) {

@@ -62,6 +62,11 @@ public final class EosConfig extends AbstractConfig {
             + "outputs become visible to read_committed readers within milliseconds. Under sustained load records "
             + "are always in flight and commit.interval.ms and commit.max.records decide.";
 
+    public static final String COMMIT_EAGER_MIN_MS_CONFIG = "commit.eager.min.ms";
+    private static final String COMMIT_EAGER_MIN_MS_DOC = "Youngest transaction that commit.eager commits: "
+            + "it waits until the open transaction is this old, so that a consumer whose fetch buffer runs dry "
+            + "between fetches does not commit after every poll and spend the poll thread on commits.";
+
     public static final String COMMIT_MAX_RECORDS_CONFIG = "commit.max.records";
     private static final String COMMIT_MAX_RECORDS_DOC = "Most input records in one transaction: a transaction "
             + "that has consumed this many records is committed before commit.interval.ms is reached.";
@@ -177,6 +182,8 @@ public final class EosConfig extends AbstractConfig {
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.between(1, 600_000), Importance.MEDIUM,
                     COMMIT_INTERVAL_MS_DOC)
             .define(COMMIT_EAGER_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, COMMIT_EAGER_DOC)
+            .define(COMMIT_EAGER_MIN_MS_CONFIG, Type.LONG, 10L, Range.between(0, 600_000), Importance.LOW,
+                    COMMIT_EAGER_MIN_MS_DOC)
             .define(COMMIT_MAX_RECORDS_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
                     COMMIT_MAX_RECORDS_DOC)
             .define(TRANSACTION_TIMEOUT_MS_CONFIG, Type.INT, 10_000, Range.between(1_000, 900_000),
@@ -338,6 +345,10 @@ public final class EosConfig extends AbstractConfig {
 
     boolean commitEager() {
         return getBoolean(COMMIT_EAGER_CONFIG);
+    }
+
+    long commitEagerMinMs() {
+        return getLong(COMMIT_EAGER_MIN_MS_CONFIG);
     }
 
     int commitMaxRecords() {

@@ -188,14 +188,19 @@ final class TransactionalLoop<K, V> implements Runnable {
 
     private void iterate() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollTimeoutMs()));
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            submit(r);
+        if (!records.isEmpty()) {
+            List<Work> batch = new ArrayList<>(records.count());
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                batch.add(track(r));
+            }
+            dispatcher.submitAll(batch);
         }
         drainCompletions();
         advanceAll();
         if (inTransaction && (elapsedMs() >= config.commitIntervalMs()
                 || transactionRecords >= config.commitMaxRecords()
-                || (config.commitEager() && inFlight == 0 && records.isEmpty()))) {
+                || (config.commitEager() && inFlight == 0 && records.isEmpty()
+                    && elapsedMs() >= config.commitEagerMinMs()))) {
             commit("interval");
         }
         applyBackPressure();
@@ -211,7 +216,7 @@ final class TransactionalLoop<K, V> implements Runnable {
         return (System.nanoTime() - transactionStartNanos) / 1_000_000L;
     }
 
-    private void submit(ConsumerRecord<byte[], byte[]> r) {
+    private Work track(ConsumerRecord<byte[], byte[]> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         PartitionTracker t = trackers.computeIfAbsent(tp, PartitionTracker::new);
         if (t.committed < 0) {
@@ -231,7 +236,7 @@ final class TransactionalLoop<K, V> implements Runnable {
         Work w = new Work(r, t, key);
         t.add(w);
         inFlight++;
-        dispatcher.submit(w);
+        return w;
     }
 
     /** Takes the records workers completed; fails the pipeline on a record whose action is STOP. */

@@ -40,6 +40,7 @@ enum Contender {
                     .config("producer.linger.ms", 5)
                     .config("producer.batch.size", 256 * 1024)
                     .processor((r, e) -> e.emit(out, r.key(), scenario.transform(r.value())))
+                    .config(EXTRA_EOS_CONFIG)
                     .build();
             p.start();
             return () -> p.close(Duration.ofSeconds(30));
@@ -109,6 +110,9 @@ enum Contender {
             };
         }
     };
+
+    /** Extra eos settings from {@code --eos-config k=v,k=v}, applied after the defaults above. */
+    static final Map<String, Object> EXTRA_EOS_CONFIG = new HashMap<>();
 
     final String label;
 

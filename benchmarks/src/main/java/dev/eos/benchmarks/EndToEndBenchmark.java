@@ -53,6 +53,12 @@ public final class EndToEndBenchmark {
         for (String c : a.getOrDefault("contenders", "eos,kafka-streams-eos,at-least-once").split(",")) {
             contenders.add(Contender.of(c.trim()));
         }
+        for (String kv : a.getOrDefault("eos-config", "").split(",")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.split("=", 2);
+                Contender.EXTRA_EOS_CONFIG.put(p[0].trim(), p.length > 1 ? p[1].trim() : "");
+            }
+        }
         KafkaCluster cluster = null;
         String bootstrap = a.get("bootstrap");
         try {
@@ -147,7 +153,7 @@ public final class EndToEndBenchmark {
             if (k.equals("help")) {
                 System.out.println("usage: eos bench [--scenario cpu|io|latency] [--records N] [--partitions P] "
                         + "[--rate R] [--duration S] [--repeat K] [--contenders eos,kafka-streams-eos,at-least-once] "
-                        + "[--bootstrap HOST:PORT]");
+                        + "[--bootstrap HOST:PORT] [--eos-config key=value,key=value]");
                 System.exit(0);
             }
             if (i + 1 >= argv.length) {
