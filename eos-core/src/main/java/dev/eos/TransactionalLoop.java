@@ -60,6 +60,12 @@ final class TransactionalLoop<K, V> implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionalLoop.class);
     private static final Object NULL_KEY = new Object();
+    /**
+     * Test-only: when this system property is {@code true}, an abort does not seek the partitions back, which
+     * loses the records of the aborted transaction. It exists so the chaos checker can be shown to catch a broken
+     * pipeline; never set it otherwise.
+     */
+    static final String BROKEN_REWIND_PROPERTY = "dev.eos.internal.test.skipRewindAfterAbort";
 
     private final EosConfig config;
     private final String app;
@@ -93,6 +99,7 @@ final class TransactionalLoop<K, V> implements Runnable {
     /** Records whose output the broker rejected for that record alone: on redo they take the failure path. */
     private final Map<String, Exception> rejected = new ConcurrentHashMap<>();
     private int consecutiveAborts;
+    private final boolean brokenRewind = Boolean.getBoolean(BROKEN_REWIND_PROPERTY);
 
     TransactionalLoop(EosConfig config, List<String> inputTopics, Map<String, OutputTopic<?, ?>> outputTopics,
             Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Processor<K, V> processor,
@@ -199,8 +206,7 @@ final class TransactionalLoop<K, V> implements Runnable {
         advanceAll();
         if (inTransaction && (elapsedMs() >= config.commitIntervalMs()
                 || transactionRecords >= config.commitMaxRecords()
-                || (config.commitEager() && inFlight == 0 && records.isEmpty()
-                    && elapsedMs() >= config.commitEagerMinMs()))) {
+                || (config.commitEager() && inFlight == 0 && elapsedMs() >= config.commitEagerMinMs()))) {
             commit("interval");
         }
         applyBackPressure();
@@ -419,7 +425,7 @@ final class TransactionalLoop<K, V> implements Runnable {
             PartitionTracker fresh = new PartitionTracker(e.getKey());
             fresh.committed = old.committed;
             trackers.put(e.getKey(), fresh);
-            if (old.committed >= 0 && owned.contains(e.getKey())) {
+            if (old.committed >= 0 && owned.contains(e.getKey()) && !brokenRewind) {
                 consumer.seek(e.getKey(), old.committed);
             }
         }

@@ -27,7 +27,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Throughput is the steady-state rate from the first output record to the last; the time from start to the
  * first output is reported separately as startup. Latency (scenario {@code latency}) is the time from the send
  * time carried in the input value to the moment the verifier reads the committed output; the timed input
- * starts once a probe record has gone through, so group join and startup are not counted.
+ * starts once a probe record has gone through and {@code --warmup} seconds (default 10) of input at the same
+ * rate have been processed, so group join, startup and JIT compilation are not counted. With {@code --repeat K}
+ * the order of the contenders alternates and the JSON line reports the last repetition.
  *
  * <pre>
  * ./eos bench --scenario cpu --records 1000000
@@ -47,6 +49,7 @@ public final class EndToEndBenchmark {
         int rate = Integer.parseInt(a.getOrDefault("rate", "20000"));
         int duration = Integer.parseInt(a.getOrDefault("duration", "30"));
         int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "10"));
         long records = scenario == Scenario.LATENCY ? (long) rate * duration
                 : Long.parseLong(a.getOrDefault("records", scenario == Scenario.IO ? "50000" : "1000000"));
         List<Contender> contenders = new ArrayList<>();
@@ -96,6 +99,7 @@ public final class EndToEndBenchmark {
                     try (OutputWatcher w = new OutputWatcher(bootstrap, output, records,
                             scenario == Scenario.LATENCY)) {
                         long t0 = System.nanoTime();
+                        long startupMs = -1;
                         AutoCloseable handle = c.start(bootstrap, app, contenderInput, output, scenario);
                         try {
                             if (scenario == Scenario.LATENCY) {
@@ -105,7 +109,12 @@ public final class EndToEndBenchmark {
                                 if (!w.awaitFirstOutputAndReset(Duration.ofMinutes(2))) {
                                     say(c.label + ": the probe record got no output within 2 minutes");
                                 }
-                                produceAtRate(bootstrap, contenderInput, records, rate);
+                                startupMs = (System.nanoTime() - t0) / 1_000_000;
+                                // warm-up at the same rate (ids above the measured range, ignored), so JIT
+                                // compilation of the client code is not charged to whoever runs first
+                                produceAtRate(bootstrap, contenderInput, records + 1, (long) rate * warmup, rate);
+                                w.awaitFirstOutputAndReset(Duration.ofMinutes(2));
+                                produceAtRate(bootstrap, contenderInput, 0, records, rate);
                             }
                             Duration timeout = Duration.ofSeconds(Math.max(180, records / 300));
                             if (!w.await(timeout)) {
@@ -114,7 +123,9 @@ public final class EndToEndBenchmark {
                         } finally {
                             handle.close();
                         }
-                        long startupMs = w.firstNs() < 0 ? -1 : (w.firstNs() - t0) / 1_000_000;
+                        if (scenario != Scenario.LATENCY) {
+                            startupMs = w.firstNs() < 0 ? -1 : (w.firstNs() - t0) / 1_000_000;
+                        }
                         long lost = records - w.distinct();
                         say(String.format("%-20s %12.0f %10d %10d %10d %10d %8d %8d", c.label, w.recordsPerSec(),
                                 startupMs, w.latencyQuantile(0.5), w.latencyQuantile(0.99), w.latencyQuantile(1.0),
@@ -152,7 +163,7 @@ public final class EndToEndBenchmark {
             String k = argv[i].substring(2);
             if (k.equals("help")) {
                 System.out.println("usage: eos bench [--scenario cpu|io|latency] [--records N] [--partitions P] "
-                        + "[--rate R] [--duration S] [--repeat K] [--contenders eos,kafka-streams-eos,at-least-once] "
+                        + "[--rate R] [--duration S] [--warmup S] [--repeat K] [--contenders eos,kafka-streams-eos,at-least-once] "
                         + "[--bootstrap HOST:PORT] [--eos-config key=value,key=value]");
                 System.exit(0);
             }
@@ -170,10 +181,14 @@ public final class EndToEndBenchmark {
             admin.createTopics(List.of(new NewTopic(topic, partitions, rf))).all().get();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
-                boolean ready = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                        .stream().allMatch(p -> p.leader() != null && p.leader().id() >= 0);
-                if (ready) {
-                    return;
+                try {
+                    boolean ready = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
+                            .partitions().stream().allMatch(p -> p.leader() != null && p.leader().id() >= 0);
+                    if (ready) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException notYetKnown) {
+                    // the topic is not in this broker's metadata yet
                 }
                 Thread.sleep(50);
             }
@@ -208,7 +223,7 @@ public final class EndToEndBenchmark {
     }
 
     /** Produces {@code n} records at {@code rate} per second, each carrying its send time. */
-    private static void produceAtRate(String bootstrap, String topic, long n, int rate) {
+    private static void produceAtRate(String bootstrap, String topic, long firstId, long n, int rate) {
         AtomicLong errors = new AtomicLong();
         try (KafkaProducer<String, String> p = producer(bootstrap, 1)) {
             long start = System.nanoTime();
@@ -218,7 +233,8 @@ public final class EndToEndBenchmark {
                 while ((now = System.nanoTime()) < due) {
                     java.util.concurrent.locks.LockSupport.parkNanos(Math.min(due - now, 200_000));
                 }
-                p.send(new ProducerRecord<>(topic, "k" + (i % 10_000), Scenario.inputValue(i,
+                long id = firstId + i;
+                p.send(new ProducerRecord<>(topic, "k" + (id % 10_000), Scenario.inputValue(id,
                         System.currentTimeMillis())), (md, e) -> {
                             if (e != null) {
                                 errors.incrementAndGet();

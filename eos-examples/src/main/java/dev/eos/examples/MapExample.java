@@ -39,6 +39,28 @@ public final class MapExample {
      */
     public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
             String input, String output, Map<String, ?> extraConfig, int maxSleepMs) {
+        return pipeline(bootstrap, applicationId, instanceId, input, output, extraConfig, maxSleepMs, 0);
+    }
+
+    /** Whether input value {@code value} is a poison record for {@code poisonEvery} (0: none is). */
+    public static boolean isPoison(String value, int poisonEvery) {
+        if (poisonEvery <= 0) {
+            return false;
+        }
+        try {
+            return Long.parseLong(value.trim()) % poisonEvery == poisonEvery - 1;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Builds the pipeline with a simulated remote call and poison records: the processor throws for every
+     * input whose id is {@code poisonEvery - 1} modulo {@code poisonEvery} (never when 0), so those records are
+     * retried and then take the configured {@code failure.action}.
+     */
+    public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
+            String input, String output, Map<String, ?> extraConfig, int maxSleepMs, int poisonEvery) {
         OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
         return Pipeline.builder(Serdes.String(), Serdes.String())
                 .bootstrapServers(bootstrap)
@@ -48,6 +70,9 @@ public final class MapExample {
                 .outputTopic(out)
                 .config(extraConfig)
                 .processor((record, emitter) -> {
+                    if (isPoison(record.value(), poisonEvery)) {
+                        throw new IllegalStateException("poison record " + record.value());
+                    }
                     if (maxSleepMs > 0) {
                         Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(maxSleepMs + 1));
                     }

@@ -33,6 +33,7 @@ public final class EosCli {
             "  worker --bootstrap B --app A --input T --output T --instance I [--commit-interval-ms MS]",
             "         [--group-protocol classic|consumer] [--concurrency N] [--ordering KEY|PARTITION|UNORDERED]",
             "         [--max-sleep-ms MS]  (each record sleeps 0..MS ms first, like a remote call)",
+            "         [--poison-every N] [--dead-letter-topic T]  (ids = N-1 mod N fail; failed records go to T)",
             "        run one process of the example pipeline until terminated (used by demo and tests)",
             "  config-doc                  print the configuration reference as Markdown",
             "  --help                      this text");
@@ -60,7 +61,8 @@ public final class EosCli {
                 case "worker":
                     return WorkerCommand.run(new Args(args.subList(1, args.size()),
                             List.of("bootstrap", "app", "input", "output", "instance", "commit-interval-ms",
-                                    "group-protocol", "concurrency", "ordering", "max-sleep-ms")));
+                                    "group-protocol", "concurrency", "ordering", "max-sleep-ms", "poison-every",
+                                    "dead-letter-topic")));
                 case "config-doc":
                     System.out.print(EosConfig.toMarkdown());
                     return 0;

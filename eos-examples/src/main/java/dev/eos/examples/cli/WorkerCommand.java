@@ -29,9 +29,15 @@ final class WorkerCommand {
         }
         extra.put("concurrency", args.getInt("concurrency", 16, 1, 10_000));
         extra.put("ordering", args.get("ordering", "KEY"));
+        String dlq = args.get("dead-letter-topic", null);
+        if (dlq != null) {
+            extra.put("failure.action", "DEAD_LETTER");
+            extra.put("dead.letter.topic", dlq);
+            extra.put("retry.backoff.ms", 10L);
+        }
         Pipeline<String, String> pipeline = MapExample.pipeline(args.require("bootstrap"), args.require("app"),
                 instance, args.require("input"), args.require("output"), extra,
-                args.getInt("max-sleep-ms", 0, 0, 60_000));
+                args.getInt("max-sleep-ms", 0, 0, 60_000), args.getInt("poison-every", 0, 0, Integer.MAX_VALUE));
         CountDownLatch done = new CountDownLatch(1);
         pipeline.addStateListener((now, before) -> {
             System.out.println("WORKER " + instance + " " + now);

@@ -1,0 +1,93 @@
+package dev.eos.tests.chaos;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A fault schedule generated from a seed: the same seed always gives the same events, so a failing run is
+ * replayed by its seed. Events run one after the other, each after its delay.
+ */
+final class Schedule {
+
+    enum Kind {
+        /** SIGKILL a worker process and start a replacement with the same instance id. */
+        KILL_WORKER,
+        /** SIGSTOP a worker for longer than its session timeout, then SIGCONT: a zombie that must be fenced. */
+        PAUSE_WORKER,
+        /** SIGKILL one broker of the three, restart it after {@code arg} ms. */
+        KILL_BROKER,
+        /** A new worker joins the group. */
+        JOIN,
+        /** A worker leaves cleanly (SIGTERM). */
+        LEAVE,
+        /** A burst of {@code arg} input records. */
+        BURST
+    }
+
+    static final class Event {
+        final long delayMs;
+        final Kind kind;
+        final int target;
+        final int arg;
+
+        Event(long delayMs, Kind kind, int target, int arg) {
+            this.delayMs = delayMs;
+            this.kind = kind;
+            this.target = target;
+            this.arg = arg;
+        }
+
+        @Override
+        public String toString() {
+            return "+" + delayMs + "ms " + kind + (kind == Kind.BURST ? "(" + arg + ")"
+                    : kind == Kind.JOIN ? "" : "(#" + target + (arg > 0 ? ", " + arg + "ms" : "") + ")");
+        }
+    }
+
+    final long seed;
+    final List<Event> events;
+    /** Records written before the first event. */
+    final int initialRecords;
+
+    private Schedule(long seed, List<Event> events, int initialRecords) {
+        this.seed = seed;
+        this.events = events;
+        this.initialRecords = initialRecords;
+    }
+
+    /** Generates a schedule of 6 to 9 events, with at least one worker kill, one zombie and one broker kill. */
+    static Schedule generate(long seed) {
+        Random r = new Random(seed);
+        List<Kind> kinds = new ArrayList<>(List.of(Kind.KILL_WORKER, Kind.PAUSE_WORKER, Kind.KILL_BROKER));
+        int extra = 3 + r.nextInt(4);
+        Kind[] all = Kind.values();
+        for (int i = 0; i < extra; i++) {
+            kinds.add(all[r.nextInt(all.length)]);
+        }
+        java.util.Collections.shuffle(kinds, r);
+        List<Event> events = new ArrayList<>();
+        for (Kind k : kinds) {
+            long delay = 500 + r.nextInt(2_000);
+            switch (k) {
+                case PAUSE_WORKER:
+                    events.add(new Event(delay, k, r.nextInt(8), 7_000 + r.nextInt(4_000)));
+                    break;
+                case KILL_BROKER:
+                    events.add(new Event(delay, k, 1 + r.nextInt(3), 1_000 + r.nextInt(4_000)));
+                    break;
+                case BURST:
+                    events.add(new Event(delay, k, 0, 1_000 + r.nextInt(4_000)));
+                    break;
+                default:
+                    events.add(new Event(delay, k, r.nextInt(8), 0));
+            }
+        }
+        return new Schedule(seed, events, 3_000 + r.nextInt(3_000));
+    }
+
+    @Override
+    public String toString() {
+        return "seed=" + seed + " initial=" + initialRecords + " events=" + events;
+    }
+}
