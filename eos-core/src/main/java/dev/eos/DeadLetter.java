@@ -26,6 +26,12 @@ public final class DeadLetter {
     /** Time of the last failure, epoch milliseconds. */
     public static final String LAST_FAILURE_MS = "eos.dlq.last.failure.ms";
 
+    /**
+     * Header on every output and dead letter when {@code output.transaction.header=true}: the transaction that
+     * wrote the record, {@code <transactional.id>:<producer session>:<sequence>}.
+     */
+    public static final String TRANSACTION = "eos.txn";
+
     private DeadLetter() {
     }
 

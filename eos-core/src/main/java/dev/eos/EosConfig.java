@@ -137,6 +137,12 @@ public final class EosConfig extends AbstractConfig {
             + "close, waits for running records of those partitions before it commits what has completed. "
             + "Records not completed by then are not marked consumed and are processed again by the next owner.";
 
+    public static final String TRANSACTION_HEADER_CONFIG = "output.transaction.header";
+    private static final String TRANSACTION_HEADER_DOC = "Add to every output record (and dead letter) a header "
+            + "eos.txn naming the transaction that wrote it: <transactional.id>:<producer session>:<sequence>. "
+            + "An auditor can then check that each transaction is seen by read_committed readers whole or not at "
+            + "all. Costs about 50 bytes per record.";
+
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString() {
@@ -208,6 +214,7 @@ public final class EosConfig extends AbstractConfig {
             .define(FAILURE_ACTION_CONFIG, Type.STRING, FailureAction.STOP.name(),
                     enumValidator(FailureAction.values()), Importance.HIGH, FAILURE_ACTION_DOC)
             .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, DEAD_LETTER_TOPIC_DOC)
+            .define(TRANSACTION_HEADER_CONFIG, Type.BOOLEAN, false, Importance.LOW, TRANSACTION_HEADER_DOC)
             .define(DRAIN_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 600_000), Importance.LOW,
                     DRAIN_TIMEOUT_MS_DOC);
 
@@ -381,6 +388,10 @@ public final class EosConfig extends AbstractConfig {
 
     String deadLetterTopic() {
         return getString(DEAD_LETTER_TOPIC_CONFIG).trim();
+    }
+
+    boolean transactionHeader() {
+        return getBoolean(TRANSACTION_HEADER_CONFIG);
     }
 
     long drainTimeoutMs() {

@@ -96,10 +96,22 @@ final class TransactionalLoop<K, V> implements Runnable {
     private int transactionRecords;
     private final Set<PartitionTracker> touched = new HashSet<>();
     private final AtomicReference<Exception> sendError = new AtomicReference<>();
-    /** Records whose output the broker rejected for that record alone: on redo they take the failure path. */
-    private final Map<String, Exception> rejected = new ConcurrentHashMap<>();
+    /**
+     * Records whose output failed with an error that may concern that record alone (too large, not
+     * authorized). A producer fails every record queued behind such an error with the same exception, so these
+     * are only suspects: on redo each is sent on its own (flushed before and after) to find out.
+     */
+    private final Map<String, Exception> suspects = new ConcurrentHashMap<>();
+    /** Suspects whose output failed again when sent on their own: on redo they take the failure path. */
+    private final Map<String, Exception> confirmed = new ConcurrentHashMap<>();
+    /** A suspect was confirmed in the transaction that is about to abort: that abort made progress. */
+    private boolean confirmedInTransaction;
     private int consecutiveAborts;
     private final boolean brokenRewind = Boolean.getBoolean(BROKEN_REWIND_PROPERTY);
+    private final boolean transactionHeader;
+    private String producerSession = "";
+    private long transactionSequence;
+    private byte[] transactionTag;
 
     TransactionalLoop(EosConfig config, List<String> inputTopics, Map<String, OutputTopic<?, ?>> outputTopics,
             Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Processor<K, V> processor,
@@ -116,6 +128,7 @@ final class TransactionalLoop<K, V> implements Runnable {
         this.retry = config.retryPolicy();
         this.failureAction = config.failureAction();
         this.deadLetterTopic = config.deadLetterTopic();
+        this.transactionHeader = config.transactionHeader();
     }
 
     void requestStop() {
@@ -172,6 +185,7 @@ final class TransactionalLoop<K, V> implements Runnable {
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
+        producerSession = java.util.UUID.randomUUID().toString().substring(0, 8);
         KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(config.producerConfigs(), new ByteArraySerializer(),
                 new ByteArraySerializer());
         while (true) {
@@ -267,29 +281,23 @@ final class TransactionalLoop<K, V> implements Runnable {
         for (PartitionTracker t : trackers.values()) {
             for (Work w : t.advance()) {
                 bufferedBytes -= w.outputBytes;
-                Exception rejectedBefore = rejected.remove(w.coordinates());
-                if (rejectedBefore != null) {
+                Exception rejected = confirmed.remove(w.coordinates());
+                if (rejected != null) {
                     log.warn("[app={}] output of {} was rejected by the broker: {}", app, w.coordinates(),
-                            rejectedBefore.toString());
+                            rejected.toString());
                     w.attempts = Math.max(1, w.attempts);
-                    finalFailure(w, rejectedBefore);
+                    finalFailure(w, rejected);
                     if (w.failure != null) {
                         abortQuietly();
                         throw w.failure;
                     }
                 }
                 beginIfNeeded();
-                for (ProducerRecord<byte[], byte[]> out : w.outputs) {
-                    Work source = w;
-                    try {
-                        producer.send(out, (md, e) -> {
-                            if (e != null) {
-                                onSendFailure(source, e);
-                            }
-                        });
-                    } catch (KafkaException e) {
-                        onSendFailure(source, e);
-                    }
+                Exception suspicion = suspects.remove(w.coordinates());
+                if (suspicion != null && sendError.get() == null) {
+                    sendAlone(w, suspicion);
+                } else {
+                    send(w, null);
                 }
                 touched.add(t);
                 transactionRecords++;
@@ -297,10 +305,59 @@ final class TransactionalLoop<K, V> implements Runnable {
         }
     }
 
+    private void send(Work w, AtomicReference<Exception> failure) {
+        for (ProducerRecord<byte[], byte[]> out : w.outputs) {
+            if (transactionHeader) {
+                out.headers().remove(DeadLetter.TRANSACTION);
+                out.headers().add(DeadLetter.TRANSACTION, transactionTag);
+            }
+            try {
+                producer.send(out, (md, e) -> {
+                    if (e != null) {
+                        if (failure != null) {
+                            failure.compareAndSet(null, e);
+                        }
+                        onSendFailure(w, e);
+                    }
+                });
+            } catch (KafkaException e) {
+                if (failure != null) {
+                    failure.compareAndSet(null, e);
+                }
+                onSendFailure(w, e);
+            }
+        }
+    }
+
+    /** Sends a suspect's outputs in a batch of their own, to learn whether the broker rejects them. */
+    private void sendAlone(Work w, Exception suspicion) {
+        producer.flush();
+        if (sendError.get() != null) {
+            suspects.put(w.coordinates(), suspicion); // an earlier record failed: no verdict this time
+            send(w, null);
+            return;
+        }
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        send(w, failure);
+        producer.flush();
+        Exception e = failure.get();
+        if (e != null && isRecordSpecific(e)) {
+            suspects.remove(w.coordinates());
+            confirmed.put(w.coordinates(), e);
+            confirmedInTransaction = true;
+            log.info("[app={}] output of {} is rejected on its own ({}); it takes {} after the abort", app,
+                    w.coordinates(), e.toString(), failureAction);
+        }
+    }
+
+    private static boolean isRecordSpecific(Exception e) {
+        return e instanceof RecordTooLargeException || e instanceof InvalidRecordException
+                || e instanceof TopicAuthorizationException || e instanceof SerializationException;
+    }
+
     private void onSendFailure(Work source, Exception e) {
-        if (e instanceof RecordTooLargeException || e instanceof InvalidRecordException
-                || e instanceof TopicAuthorizationException || e instanceof SerializationException) {
-            rejected.put(source.coordinates(), e);
+        if (isRecordSpecific(e) && !confirmed.containsKey(source.coordinates())) {
+            suspects.put(source.coordinates(), e);
         }
         sendError.compareAndSet(null, e);
     }
@@ -309,6 +366,11 @@ final class TransactionalLoop<K, V> implements Runnable {
         if (!inTransaction) {
             producer.beginTransaction();
             inTransaction = true;
+            transactionSequence++;
+            if (transactionHeader) {
+                transactionTag = (config.transactionalId() + ":" + producerSession + ":" + transactionSequence)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
             transactionStartNanos = System.nanoTime();
             transactionRecords = 0;
         }
@@ -356,6 +418,7 @@ final class TransactionalLoop<K, V> implements Runnable {
                 t.committed = t.next;
             }
             consecutiveAborts = 0;
+            confirmedInTransaction = false;
             clearTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | InvalidPidMappingException e) {
             log.warn("[app={}] producer fenced ({}); discarding the open transaction, replacing the producer and "
@@ -392,6 +455,10 @@ final class TransactionalLoop<K, V> implements Runnable {
     }
 
     private void countAbort(KafkaException cause) {
+        if (confirmedInTransaction) {
+            confirmedInTransaction = false;
+            return; // this abort found the record at fault: progress, not a loop
+        }
         consecutiveAborts++;
         if (consecutiveAborts >= config.maxConsecutiveAborts()) {
             throw new KafkaException(consecutiveAborts + " transactions in a row aborted (limit "
@@ -633,7 +700,8 @@ final class TransactionalLoop<K, V> implements Runnable {
                 throw new IllegalArgumentException("Output topic " + (topic == null ? null : "'" + topic.name()
                         + "'") + " is not declared on this pipeline; declared: " + outputTopics.keySet());
             }
-            Headers h = headers == null ? new RecordHeaders() : headers;
+            // a copy: the record's headers are completed on the poll thread, and the caller may reuse its own
+            Headers h = headers == null ? new RecordHeaders() : new RecordHeaders(headers.toArray());
             byte[] k = topic.keySerializer().serialize(topic.name(), h, key);
             byte[] v = topic.valueSerializer().serialize(topic.name(), h, value);
             records.add(new ProducerRecord<>(topic.name(), null, null, k, v, h));

@@ -34,6 +34,7 @@ public final class EosCli {
             "         [--group-protocol classic|consumer] [--concurrency N] [--ordering KEY|PARTITION|UNORDERED]",
             "         [--max-sleep-ms MS]  (each record sleeps 0..MS ms first, like a remote call)",
             "         [--poison-every N] [--dead-letter-topic T]  (ids = N-1 mod N fail; failed records go to T)",
+            "         [--transaction-header]  (tag outputs with the transaction that wrote them, for audits)",
             "        run one process of the example pipeline until terminated (used by demo and tests)",
             "  config-doc                  print the configuration reference as Markdown",
             "  --help                      this text");
@@ -62,7 +63,7 @@ public final class EosCli {
                     return WorkerCommand.run(new Args(args.subList(1, args.size()),
                             List.of("bootstrap", "app", "input", "output", "instance", "commit-interval-ms",
                                     "group-protocol", "concurrency", "ordering", "max-sleep-ms", "poison-every",
-                                    "dead-letter-topic")));
+                                    "dead-letter-topic", "transaction-header")));
                 case "config-doc":
                     System.out.print(EosConfig.toMarkdown());
                     return 0;

@@ -29,6 +29,9 @@ final class WorkerCommand {
         }
         extra.put("concurrency", args.getInt("concurrency", 16, 1, 10_000));
         extra.put("ordering", args.get("ordering", "KEY"));
+        if (Boolean.parseBoolean(args.get("transaction-header", "false"))) {
+            extra.put("output.transaction.header", true);
+        }
         String dlq = args.get("dead-letter-topic", null);
         if (dlq != null) {
             extra.put("failure.action", "DEAD_LETTER");

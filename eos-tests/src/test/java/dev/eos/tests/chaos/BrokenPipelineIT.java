@@ -62,6 +62,7 @@ class BrokenPipelineIT {
                     .bootstrapServers(kafka.bootstrapServers()).applicationId(run).inputTopics(input)
                     .outputTopic(out).deadLetterTopic(dlq).config("commit.interval.ms", 1_000)
                     .config("commit.eager", false)
+                    .config("output.transaction.header", true)
                     .processor((r, e) -> e.emit(out, r.key(), r.value().equals(BIG)
                             ? "x".repeat(5_000) : MapExample.PREFIX + r.value()))
                     .build();

@@ -65,7 +65,7 @@ class ChaosIT {
         Path logs = Files.createTempDirectory("eos-chaos-");
         String bootstrap = kafka.bootstrapServers();
         List<String> options = List.of("--concurrency", "16", "--max-sleep-ms", "2",
-                "--poison-every", String.valueOf(POISON_EVERY), "--dead-letter-topic", dlq);
+                "--poison-every", String.valueOf(POISON_EVERY), "--dead-letter-topic", dlq, "--transaction-header", "true");
         List<WorkerProcess> workers = new ArrayList<>();
         long produced = 0;
         int nextWorker = 1;

@@ -25,8 +25,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *   <li>lost: an input with no output (or, for a poison input, no dead letter);</li>
  *   <li>duplicated: an input with more than one output or dead letter;</li>
  *   <li>misrouted: a poison input in the output, or a good one in the dead-letter topic;</li>
- *   <li>aborted read: a record of the committed view that the uncommitted view does not hold at the same
- *       partition and offset with the same value (a committed read must be one of the records written);</li>
+ *   <li>aborted read: outputs carry the header {@code eos.txn} naming the transaction that wrote them; a
+ *       transaction must be seen by read_committed whole or not at all, so a transaction of which the committed
+ *       view holds some records but not all the uncommitted view shows is a read of aborted (or unfinished)
+ *       data. Also, every committed read must be a record as written: same partition, offset and value in the
+ *       uncommitted view;</li>
  *   <li>order: per key, committed outputs not in input order.</li>
  * </ul>
  * It also counts the records only the uncommitted view shows: outputs of aborted transactions, which the faults
@@ -44,6 +47,7 @@ final class Checker {
         long abortedReads;
         long outOfOrderKeys;
         long abortedOutputs;
+        long transactions;
         final List<String> examples = new ArrayList<>();
 
         long violations() {
@@ -60,7 +64,8 @@ final class Checker {
         public String toString() {
             return "input=" + input + " output=" + output + " deadLetters=" + deadLetters + " lost=" + lost
                     + " duplicated=" + duplicated + " misrouted=" + misrouted + " abortedReads=" + abortedReads
-                    + " outOfOrderKeys=" + outOfOrderKeys + " abortedOutputs(uncommitted only)=" + abortedOutputs
+                    + " outOfOrderKeys=" + outOfOrderKeys + " transactions=" + transactions
+                    + " abortedOutputs(uncommitted only)=" + abortedOutputs
                     + (examples.isEmpty() ? "" : " examples=" + examples);
         }
     }
@@ -75,6 +80,7 @@ final class Checker {
         List<ConsumerRecord<String, String>> out = read(bootstrap, output, IsolationLevel.READ_COMMITTED);
         List<ConsumerRecord<String, String>> outAll = read(bootstrap, output, IsolationLevel.READ_UNCOMMITTED);
         List<ConsumerRecord<String, String>> dead = read(bootstrap, deadLetter, IsolationLevel.READ_COMMITTED);
+        List<ConsumerRecord<String, String>> deadAll = read(bootstrap, deadLetter, IsolationLevel.READ_UNCOMMITTED);
         rep.input = in.size();
         rep.output = out.size();
         rep.deadLetters = dead.size();
@@ -91,6 +97,33 @@ final class Checker {
             }
         }
         rep.abortedOutputs = outAll.size() - out.size();
+        // transactions seen whole or not at all
+        Map<String, Integer> written = new HashMap<>();
+        Map<String, Integer> visible = new HashMap<>();
+        for (List<ConsumerRecord<String, String>> view : List.of(outAll, deadAll)) {
+            for (ConsumerRecord<String, String> r : view) {
+                String txn = txnOf(r);
+                if (txn != null) {
+                    written.merge(txn, 1, Integer::sum);
+                }
+            }
+        }
+        for (List<ConsumerRecord<String, String>> view : List.of(out, dead)) {
+            for (ConsumerRecord<String, String> r : view) {
+                String txn = txnOf(r);
+                if (txn != null) {
+                    visible.merge(txn, 1, Integer::sum);
+                }
+            }
+        }
+        rep.transactions = written.size();
+        for (Map.Entry<String, Integer> e : visible.entrySet()) {
+            int all = written.getOrDefault(e.getKey(), 0);
+            if (e.getValue() != all) {
+                rep.abortedReads += e.getValue();
+                rep.example("transaction " + e.getKey() + " partly visible: " + e.getValue() + " of " + all);
+            }
+        }
 
         Map<String, Integer> outCount = new HashMap<>();
         Map<String, List<String>> outOrder = new HashMap<>();
@@ -135,6 +168,11 @@ final class Checker {
             }
         }
         return rep;
+    }
+
+    private static String txnOf(ConsumerRecord<String, String> r) {
+        org.apache.kafka.common.header.Header h = r.headers().lastHeader("eos.txn");
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static List<ConsumerRecord<String, String>> read(String bootstrap, String topic, IsolationLevel isolation) {

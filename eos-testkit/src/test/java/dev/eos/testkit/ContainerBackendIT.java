@@ -8,7 +8,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Runs only where a Docker engine answers; skipped with the reason elsewhere. */
-class TestcontainersBackendIT {
+class ContainerBackendIT {
 
     @Test
     void shouldRoundTripThroughTheContainerBackend() throws Exception {
