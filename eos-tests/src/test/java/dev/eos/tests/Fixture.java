@@ -52,15 +52,9 @@ final class Fixture implements AutoCloseable {
     }
 
     /** Waits until every input record has a committed output (or the timeout passes). */
-    void awaitOutput(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            long committed = Verifier.endOffsets(bootstrap(), output).values().stream().mapToLong(Long::longValue)
-                    .sum();
-            if (committed >= produced) {
-                return;
-            }
-            Thread.sleep(250);
+    void awaitOutput(Duration timeout) {
+        try (CommittedCounter counter = new CommittedCounter(bootstrap(), List.of(output), v -> v)) {
+            counter.awaitDistinct(produced, timeout);
         }
     }
 

@@ -202,19 +202,17 @@ class WorkerPoolIT {
         }
     }
 
-    private static void awaitRecords(String bootstrap, String topic, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            long count = Verifier.endOffsets(bootstrap, topic).values().stream().mapToLong(Long::longValue).sum();
-            if (count >= n) {
-                return;
+    private static void awaitRecords(String bootstrap, String topic, long n) {
+        try (CommittedCounter counter = new CommittedCounter(bootstrap, List.of(topic), v -> v)) {
+            long seen = counter.awaitDistinct(n, Duration.ofMinutes(2));
+            if (seen < n) {
+                throw new AssertionError("only " + seen + " of " + n + " committed records in " + topic
+                        + " after 2 minutes");
             }
-            Thread.sleep(200);
         }
-        throw new AssertionError("fewer than " + n + " committed records in " + topic + " after 2 minutes");
     }
 
-    private static void awaitCommitted(Fixture f, long n) throws InterruptedException {
+    private static void awaitCommitted(Fixture f, long n) {
         awaitRecords(f.bootstrap(), f.output, n);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eos.examples.InputGenerator;
 import dev.eos.examples.MapExample;
 import dev.eos.examples.WorkerProcess;
+import dev.eos.tests.CommittedCounter;
 import dev.eos.testkit.KafkaCluster;
 import dev.eos.testkit.KafkaNode;
 import dev.eos.testkit.WithKafkaCluster;
@@ -12,13 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -140,26 +135,11 @@ class ChaosIT {
         }
     }
 
-    private static void awaitAllAccountedFor(String bootstrap, String output, String dlq, long produced)
-            throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
-        while (System.nanoTime() < deadline) {
-            if (committed(bootstrap, output) + committed(bootstrap, dlq) >= produced) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    private static long committed(String bootstrap, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            int n = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
-            for (int p = 0; p < n; p++) {
-                req.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            return admin.listOffsets(req, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
-                    .values().stream().mapToLong(i -> i.offset()).sum();
+    /** Waits until every input has a committed output or dead letter, as read_committed readers see them. */
+    private static void awaitAllAccountedFor(String bootstrap, String output, String dlq, long produced) {
+        try (CommittedCounter counter = new CommittedCounter(bootstrap, List.of(output, dlq),
+                v -> v != null && v.startsWith(MapExample.PREFIX) ? v.substring(MapExample.PREFIX.length()) : v)) {
+            counter.awaitDistinct(produced, java.time.Duration.ofMinutes(3));
         }
     }
 }
