@@ -43,6 +43,7 @@ class WorkerPoolIT {
             Pipeline<String, String> p = Pipeline.builder(Serdes.String(), Serdes.String())
                     .bootstrapServers(f.bootstrap()).applicationId(f.app).inputTopics(f.input).outputTopic(out)
                     .ordering(Ordering.KEY).concurrency(64)
+                    .config("output.transaction.header", true)
                     .processor((r, e) -> {
                         int now = running.incrementAndGet();
                         maxConcurrent.accumulateAndGet(now, Math::max);
@@ -62,6 +63,16 @@ class WorkerPoolIT {
             assertThat(maxConcurrent.get()).as("records ran in parallel, far above the 6 partitions")
                     .isGreaterThan(6);
             assertThat(threads).allMatch(t -> t.startsWith("eos-" + f.app + "-worker-"));
+            // every output names the transaction that wrote it
+            Map<String, Integer> perTransaction = new HashMap<>();
+            for (ConsumerRecord<String, String> r : Verifier.readAll(f.bootstrap(), f.output)) {
+                String txn = DeadLetter.header(r.headers(), DeadLetter.TRANSACTION);
+                assertThat(txn).as("eos.txn header of " + r.topic() + "-" + r.partition() + "@" + r.offset())
+                        .startsWith(f.app + "-");
+                perTransaction.merge(txn, 1, Integer::sum);
+            }
+            System.out.println("pool64: " + perTransaction.size() + " transactions");
+            assertThat(perTransaction.size()).isGreaterThan(1);
         }
     }
 
