@@ -84,6 +84,7 @@ final class TransactionalLoop<K, V> implements Runnable {
     private KafkaProducer<byte[], byte[]> producer;
     private Dispatcher dispatcher;
     private volatile boolean stopRequested;
+    private boolean failing;
 
     // poll-thread state
     private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
@@ -167,6 +168,7 @@ final class TransactionalLoop<K, V> implements Runnable {
             drainAndCommit(trackers.values(), "close");
         } catch (Throwable e) {
             fatal = e;
+            failing = true; // the rebalance callbacks of the closing consumer must not commit anything
         } finally {
             if (fatal == null) {
                 pipeline.transitionIfPossible(Pipeline.State.STOPPING);
@@ -211,8 +213,11 @@ final class TransactionalLoop<K, V> implements Runnable {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollTimeoutMs()));
         if (!records.isEmpty()) {
             List<Work> batch = new ArrayList<>(records.count());
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                batch.add(track(r));
+            for (TopicPartition tp : records.partitions()) {
+                PartitionTracker t = trackers.computeIfAbsent(tp, PartitionTracker::new);
+                for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                    batch.add(track(t, r));
+                }
             }
             dispatcher.submitAll(batch);
         }
@@ -236,9 +241,7 @@ final class TransactionalLoop<K, V> implements Runnable {
         return (System.nanoTime() - transactionStartNanos) / 1_000_000L;
     }
 
-    private Work track(ConsumerRecord<byte[], byte[]> r) {
-        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        PartitionTracker t = trackers.computeIfAbsent(tp, PartitionTracker::new);
+    private Work track(PartitionTracker t, ConsumerRecord<byte[], byte[]> r) {
         if (t.committed < 0) {
             t.committed = r.offset();
         }
@@ -281,7 +284,7 @@ final class TransactionalLoop<K, V> implements Runnable {
         for (PartitionTracker t : trackers.values()) {
             for (Work w : t.advance()) {
                 bufferedBytes -= w.outputBytes;
-                Exception rejected = confirmed.remove(w.coordinates());
+                Exception rejected = confirmed.isEmpty() ? null : confirmed.remove(w.coordinates());
                 if (rejected != null) {
                     log.warn("[app={}] output of {} was rejected by the broker: {}", app, w.coordinates(),
                             rejected.toString());
@@ -293,7 +296,7 @@ final class TransactionalLoop<K, V> implements Runnable {
                     }
                 }
                 beginIfNeeded();
-                Exception suspicion = suspects.remove(w.coordinates());
+                Exception suspicion = suspects.isEmpty() ? null : suspects.remove(w.coordinates());
                 if (suspicion != null && sendError.get() == null) {
                     sendAlone(w, suspicion);
                 } else {
@@ -713,7 +716,7 @@ final class TransactionalLoop<K, V> implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
+            if (partitions.isEmpty() || failing) {
                 return;
             }
             pipeline.transitionIfPossible(Pipeline.State.REBALANCING);
@@ -734,7 +737,7 @@ final class TransactionalLoop<K, V> implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
+            if (partitions.isEmpty() || failing) {
                 return;
             }
             pipeline.transitionIfPossible(Pipeline.State.REBALANCING);
