@@ -158,33 +158,9 @@ public final class EosConfig extends AbstractConfig {
                             return "non-empty list";
                         }
                     }, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
-            .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.Validator() {
-                @Override
-                public void ensureValid(String name, Object value) {
-                    if (value == null || !((String) value).matches("[A-Za-z0-9._-]+")) {
-                        throw new ConfigException(name, value,
-                                "must be non-empty and use only letters, digits, '.', '_' and '-'");
-                    }
-                }
-
-                @Override
-                public String toString() {
-                    return "[A-Za-z0-9._-]+";
-                }
-            }, Importance.HIGH, APPLICATION_ID_DOC)
-            .define(INSTANCE_ID_CONFIG, Type.STRING, "", new ConfigDef.Validator() {
-                @Override
-                public void ensureValid(String name, Object value) {
-                    if (value != null && !((String) value).isEmpty() && !((String) value).matches("[A-Za-z0-9._-]+")) {
-                        throw new ConfigException(name, value, "must use only letters, digits, '.', '_' and '-'");
-                    }
-                }
-
-                @Override
-                public String toString() {
-                    return "empty or [A-Za-z0-9._-]+";
-                }
-            }, Importance.MEDIUM, INSTANCE_ID_DOC)
+            .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, identifier(false),
+                    Importance.HIGH, APPLICATION_ID_DOC)
+            .define(INSTANCE_ID_CONFIG, Type.STRING, "", identifier(true), Importance.MEDIUM, INSTANCE_ID_DOC)
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.between(1, 600_000), Importance.MEDIUM,
                     COMMIT_INTERVAL_MS_DOC)
             .define(COMMIT_EAGER_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, COMMIT_EAGER_DOC)
@@ -217,6 +193,28 @@ public final class EosConfig extends AbstractConfig {
             .define(TRANSACTION_HEADER_CONFIG, Type.BOOLEAN, false, Importance.LOW, TRANSACTION_HEADER_DOC)
             .define(DRAIN_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 600_000), Importance.LOW,
                     DRAIN_TIMEOUT_MS_DOC);
+
+    /** Letters, digits, '.', '_' and '-' (they end up in group and transactional ids); empty if allowed. */
+    private static ConfigDef.Validator identifier(boolean emptyAllowed) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String v = (String) value;
+                if (emptyAllowed && (v == null || v.isEmpty())) {
+                    return;
+                }
+                if (v == null || !v.matches("[A-Za-z0-9._-]+")) {
+                    throw new ConfigException(name, value, (emptyAllowed ? "" : "must be non-empty and ")
+                            + "must use only letters, digits, '.', '_' and '-'");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return emptyAllowed ? "empty or [A-Za-z0-9._-]+" : "[A-Za-z0-9._-]+";
+            }
+        };
+    }
 
     private static ConfigDef.Validator enumValidator(Enum<?>[] values) {
         java.util.List<String> names = new ArrayList<>();
