@@ -8,11 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,7 +69,7 @@ public final class EndToEndBenchmark {
             }
             String run = Long.toString(System.currentTimeMillis(), 36);
             String input = "bench-in-" + run;
-            createTopic(bootstrap, input, partitions);
+            KafkaCluster.createTopics(bootstrap, partitions, input);
             if (scenario != Scenario.LATENCY) {
                 say("preloading " + records + " records of 100 bytes into " + partitions + " partitions...");
                 produce(bootstrap, input, 0, records, 0);
@@ -91,10 +88,10 @@ public final class EndToEndBenchmark {
                     long base = 0;
                     if (scenario == Scenario.LATENCY) {
                         contenderInput = input + "-" + c.label + "-" + rep;
-                        createTopic(bootstrap, contenderInput, partitions);
+                        KafkaCluster.createTopics(bootstrap, partitions, contenderInput);
                     }
                     String output = "bench-out-" + c.label + "-" + run + "-" + rep;
-                    createTopic(bootstrap, output, partitions);
+                    KafkaCluster.createTopics(bootstrap, partitions, output);
                     String app = "bench-" + c.label + "-" + run + "-" + rep;
                     try (OutputWatcher w = new OutputWatcher(bootstrap, output, records,
                             scenario == Scenario.LATENCY)) {
@@ -173,26 +170,6 @@ public final class EndToEndBenchmark {
             m.put(k, argv[++i]);
         }
         return m;
-    }
-
-    private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            short rf = (short) Math.min(3, admin.describeCluster().nodes().get().size());
-            admin.createTopics(List.of(new NewTopic(topic, partitions, rf))).all().get();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                try {
-                    boolean ready = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
-                            .partitions().stream().allMatch(p -> p.leader() != null && p.leader().id() >= 0);
-                    if (ready) {
-                        return;
-                    }
-                } catch (java.util.concurrent.ExecutionException notYetKnown) {
-                    // the topic is not in this broker's metadata yet
-                }
-                Thread.sleep(50);
-            }
-        }
     }
 
     private static KafkaProducer<String, String> producer(String bootstrap, int lingerMs) {

@@ -79,6 +79,15 @@ public interface KafkaCluster extends AutoCloseable {
     void createTopics(int partitions, String... topics);
 
     /**
+     * Creates topics on any cluster (for example one given by {@code --bootstrap}), with a replication factor of
+     * min(3, number of brokers), and waits until every partition has a leader. Existing topics are left as they
+     * are.
+     */
+    static void createTopics(String bootstrapServers, int partitions, String... topics) {
+        dev.eos.testkit.internal.Topics.create(bootstrapServers, (short) 0, partitions, topics);
+    }
+
+    /**
      * Stops every node and deletes the data.
      *
      * @param timeout how long to wait for the nodes to exit before killing them

@@ -1,6 +1,7 @@
 package dev.eos.testkit;
 
 import dev.eos.testkit.internal.KafkaNodeMain;
+import dev.eos.testkit.internal.Topics;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +26,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,7 +33,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,41 +237,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
 
     @Override
     public void createTopics(int partitions, String... topics) {
-        try (Admin admin = admin()) {
-            List<NewTopic> newTopics = Stream.of(topics)
-                    .map(t -> new NewTopic(t, partitions, replicationFactor()))
-                    .collect(Collectors.toList());
-            try {
-                admin.createTopics(newTopics).all().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Cannot create topics " + List.of(topics) + ": " + e.getCause(), e);
-                }
-            }
-            // wait until every topic has a leader for each partition
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    boolean ready = admin.describeTopics(List.of(topics)).allTopicNames().get(10, TimeUnit.SECONDS)
-                            .values().stream()
-                            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
-                    if (ready) {
-                        return;
-                    }
-                } catch (ExecutionException e) {
-                    // not yet known to the node we asked
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Topics " + List.of(topics) + " have no leaders after 60 s");
-                }
-                sleep(100);
-            }
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("Cannot create topics " + List.of(topics), e);
-        }
+        Topics.create(bootstrapServers(), replicationFactor(), partitions, topics);
     }
 
     private Admin admin() {

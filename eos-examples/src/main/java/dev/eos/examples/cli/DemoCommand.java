@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -57,7 +55,7 @@ final class DemoCommand {
             String input = "eos-demo-input-" + run;
             String output = "eos-demo-output-" + run;
             String app = "eos-demo-" + run;
-            createTopics(bootstrap, partitions, input, output);
+            KafkaCluster.createTopics(bootstrap, partitions, input, output);
             say(t0, "topics " + input + " and " + output + " (" + partitions + " partitions)");
 
             say(t0, "writing " + records + " input records...");
@@ -75,6 +73,7 @@ final class DemoCommand {
             say(t0, "started " + workerCount + " worker processes " + pids(workers) + ", logs in " + logDir);
 
             boolean killed = false;
+            Set<Long> exited = new java.util.HashSet<>();
             BitSet seen = new BitSet(records);
             long outputRecords = 0;
             long lastReport = System.nanoTime();
@@ -111,7 +110,7 @@ final class DemoCommand {
                         killed = true;
                     }
                     for (WorkerProcess w : workers) {
-                        if (!w.isAlive() && !(w == workers.get(1) && !killed)) {
+                        if (!w.isAlive() && exited.add(w.pid())) {
                             say(t0, "warning: " + w + " exited; see " + w.logFile());
                         }
                     }
@@ -155,28 +154,6 @@ final class DemoCommand {
     static String inputOf(String outputValue) {
         return outputValue != null && outputValue.startsWith(MapExample.PREFIX)
                 ? outputValue.substring(MapExample.PREFIX.length()) : null;
-    }
-
-    private static void createTopics(String bootstrap, int partitions, String... topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            int brokers = admin.describeCluster().nodes().get().size();
-            short rf = (short) Math.min(3, brokers);
-            List<NewTopic> list = new ArrayList<>();
-            for (String t : topics) {
-                list.add(new NewTopic(t, partitions, rf));
-            }
-            admin.createTopics(list).all().get();
-            // produce only once every partition has a leader
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                boolean ready = admin.describeTopics(List.of(topics)).allTopicNames().get().values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && p.leader().id() >= 0));
-                if (ready || System.nanoTime() > deadline) {
-                    return;
-                }
-                Thread.sleep(100);
-            }
-        }
     }
 
     private static KafkaConsumer<String, String> monitor(String bootstrap, String topic) {

@@ -48,8 +48,11 @@ final class KafkaCommand {
     }
 
     private static int start(int nodes) throws IOException {
-        if (nodes == 2) {
-            throw new Args.UsageException("--nodes must be 1 or 3");
+        LocalKafkaCluster.Builder builder;
+        try {
+            builder = LocalKafkaCluster.builder().nodes(nodes);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--" + e.getMessage());
         }
         Path state = stateFile();
         if (Files.exists(state)) {
@@ -62,7 +65,7 @@ final class KafkaCommand {
             LocalKafkaCluster.stop(state);
         }
         System.out.println("Starting a local Kafka cluster of " + nodes + " node(s)...");
-        LocalKafkaCluster cluster = LocalKafkaCluster.builder().nodes(nodes).detached(true)
+        LocalKafkaCluster cluster = builder.detached(true)
                 .dataDir(state.getParent().resolve("data").toAbsolutePath()).build();
         cluster.start();
         cluster.writeState(state);

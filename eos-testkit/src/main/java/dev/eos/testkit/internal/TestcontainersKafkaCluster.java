@@ -4,13 +4,6 @@ import dev.eos.testkit.KafkaCluster;
 import dev.eos.testkit.KafkaNode;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
@@ -57,16 +50,7 @@ final class TestcontainersKafkaCluster implements KafkaCluster {
 
     @Override
     public void createTopics(int partitions, String... topics) {
-        try (Admin admin = Admin.create(clientProperties())) {
-            admin.createTopics(Stream.of(topics).map(t -> new NewTopic(t, partitions, (short) 1))
-                    .collect(Collectors.toList())).all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create topics " + List.of(topics), e.getCause());
-            }
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Cannot create topics " + List.of(topics), e);
-        }
+        Topics.create(bootstrapServers(), (short) 1, partitions, topics);
     }
 
     @Override
