@@ -57,19 +57,21 @@ public final class EosConfig extends AbstractConfig {
             + "higher gives fewer, larger transactions.";
 
     public static final String COMMIT_EAGER_CONFIG = "commit.eager";
-    private static final String COMMIT_EAGER_DOC = "Commit as soon as every record taken from the consumer has "
-            + "completed and been sent, instead of waiting for commit.interval.ms: under light or bursty load "
-            + "outputs become visible to read_committed readers within milliseconds. Under sustained load records "
-            + "are always in flight and commit.interval.ms and commit.max.records decide.";
+    private static final String COMMIT_EAGER_DOC = "Commit early when the pipeline has caught up: once no input "
+            + "partition lags behind its high watermark (as of the last fetch), the open transaction is committed "
+            + "without waiting for commit.interval.ms, so that under light or steady load outputs become visible "
+            + "to read_committed readers within milliseconds. While input waits in the log, transactions run for "
+            + "commit.interval.ms (or commit.max.records) and stay large.";
 
     public static final String COMMIT_EAGER_MIN_MS_CONFIG = "commit.eager.min.ms";
     private static final String COMMIT_EAGER_MIN_MS_DOC = "Youngest transaction that commit.eager commits: "
-            + "it waits until the open transaction is this old, so that a consumer whose fetch buffer runs dry "
-            + "between fetches does not commit after every poll and spend the poll thread on commits.";
+            + "it waits until the open transaction is this old, which bounds the rate of commits (and of the "
+            + "transaction markers the broker writes) under a steady trickle of input.";
 
     public static final String COMMIT_MAX_RECORDS_CONFIG = "commit.max.records";
     private static final String COMMIT_MAX_RECORDS_DOC = "Most input records in one transaction: a transaction "
-            + "that has consumed this many records is committed before commit.interval.ms is reached.";
+            + "that has consumed this many records is committed before commit.interval.ms is reached. It bounds "
+            + "the work redone after an abort.";
 
     public static final String TRANSACTION_TIMEOUT_MS_CONFIG = "transaction.timeout.ms";
     private static final String TRANSACTION_TIMEOUT_MS_DOC = "Time after which the broker aborts a transaction "
@@ -166,7 +168,7 @@ public final class EosConfig extends AbstractConfig {
             .define(COMMIT_EAGER_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, COMMIT_EAGER_DOC)
             .define(COMMIT_EAGER_MIN_MS_CONFIG, Type.LONG, 10L, Range.between(0, 600_000), Importance.LOW,
                     COMMIT_EAGER_MIN_MS_DOC)
-            .define(COMMIT_MAX_RECORDS_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
+            .define(COMMIT_MAX_RECORDS_CONFIG, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
                     COMMIT_MAX_RECORDS_DOC)
             .define(TRANSACTION_TIMEOUT_MS_CONFIG, Type.INT, 10_000, Range.between(1_000, 900_000),
                     Importance.MEDIUM, TRANSACTION_TIMEOUT_MS_DOC)

@@ -13,9 +13,13 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -53,6 +57,13 @@ import org.slf4j.LoggerFactory;
  * outputs exactly when it marks the record consumed (DESIGN.md section 3), while workers go on with later
  * records during a commit.
  *
+ * <p>Transactions overlap: the loop owns two transactional producers, and while one commits its transaction on
+ * a committer thread, the poll thread goes on fetching, dispatching and sending into a new transaction of the
+ * other, once the committing transaction's outputs are all written (so outputs stay in the order of their
+ * inputs). At most one commit runs at a time and transactions commit in the order they began, so the offsets a
+ * commit writes never fall behind those of an earlier one. When a commit fails, the transaction opened behind
+ * it is aborted too (its outputs belong to records after the failed one) and every partition is reset.
+ *
  * <p>After an abort every partition is reset: records in flight are dropped (their results ignored) and the
  * consumer is sought back to the committed position, so the records are processed again.
  */
@@ -81,8 +92,14 @@ final class TransactionalLoop<K, V> implements Runnable {
     private final String deadLetterTopic;
 
     private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
+    /** The two producers; transactions alternate between them. */
+    private final Slot[] slots = new Slot[2];
+    /** The slot of the open (or next) transaction; the other one may be committing. */
+    private Slot current;
     private Dispatcher dispatcher;
+    private ExecutorService committer;
+    /** The commit running on the committer thread, or null. While set, nothing is sent. */
+    private CommitJob committing;
     private volatile boolean stopRequested;
     private boolean failing;
 
@@ -96,7 +113,8 @@ final class TransactionalLoop<K, V> implements Runnable {
     private long transactionStartNanos;
     private int transactionRecords;
     private final Set<PartitionTracker> touched = new HashSet<>();
-    private final AtomicReference<Exception> sendError = new AtomicReference<>();
+    /** The first send failure of the open transaction; replaced when a new transaction begins. */
+    private AtomicReference<Exception> sendError = new AtomicReference<>();
     /**
      * Records whose output failed with an error that may concern that record alone (too large, not
      * authorized). A producer fails every record queued behind such an error with the same exception, so these
@@ -110,7 +128,6 @@ final class TransactionalLoop<K, V> implements Runnable {
     private int consecutiveAborts;
     private final boolean brokenRewind = Boolean.getBoolean(BROKEN_REWIND_PROPERTY);
     private final boolean transactionHeader;
-    private String producerSession = "";
     private long transactionSequence;
     private byte[] transactionTag;
 
@@ -144,17 +161,27 @@ final class TransactionalLoop<K, V> implements Runnable {
     public void run() {
         Throwable fatal = null;
         try {
-            producer = newProducer();
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = new Slot(config.transactionalId() + "-" + i);
+                slots[i].producer = newProducer(slots[i]);
+            }
+            current = slots[0];
             consumer = new KafkaConsumer<>(config.consumerConfigs(), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer());
             dispatcher = new Dispatcher("eos-" + app, config.concurrency(), this::runWork);
+            committer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "eos-" + app + "-commit");
+                t.setDaemon(true);
+                return t;
+            });
             if (stopRequested) {
                 return;
             }
             consumer.subscribe(inputTopics, new Rebalance());
             pipeline.transitionIfPossible(Pipeline.State.RUNNING);
-            log.info("[app={}] running as transactional id {} on {} ({} order, {} workers)", app,
-                    config.transactionalId(), inputTopics, ordering, config.concurrency());
+            log.info("[app={}] running as transactional ids {} and {} on {} ({} order, {} workers)", app,
+                    slots[0].transactionalId, slots[1].transactionalId, inputTopics, ordering,
+                    config.concurrency());
             while (!stopRequested) {
                 try {
                     iterate();
@@ -176,6 +203,9 @@ final class TransactionalLoop<K, V> implements Runnable {
             if (dispatcher != null) {
                 dispatcher.shutdownNow();
             }
+            if (committer != null) {
+                committer.shutdownNow();
+            }
             closeClients(fatal != null);
             if (fatal != null) {
                 log.error("[app={}] pipeline failed: {}", app, fatal.toString(), fatal);
@@ -186,9 +216,13 @@ final class TransactionalLoop<K, V> implements Runnable {
         }
     }
 
-    private KafkaProducer<byte[], byte[]> newProducer() {
-        producerSession = java.util.UUID.randomUUID().toString().substring(0, 8);
-        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(config.producerConfigs(), new ByteArraySerializer(),
+    private KafkaProducer<byte[], byte[]> newProducer(Slot slot) {
+        slot.session = java.util.UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> configs = config.producerConfigs();
+        configs.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, slot.transactionalId);
+        configs.put(org.apache.kafka.clients.producer.ProducerConfig.CLIENT_ID_CONFIG,
+                slot.transactionalId + "-producer");
+        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(configs, new ByteArraySerializer(),
                 new ByteArraySerializer());
         while (true) {
             try {
@@ -221,20 +255,44 @@ final class TransactionalLoop<K, V> implements Runnable {
             }
             dispatcher.submitAll(batch);
         }
+        finishCommit(false);
         drainCompletions();
         advanceAll();
-        if (inTransaction && (elapsedMs() >= config.commitIntervalMs()
-                || transactionRecords >= config.commitMaxRecords()
-                || (config.commitEager() && inFlight == 0 && elapsedMs() >= config.commitEagerMinMs()))) {
-            commit("interval");
+        if (inTransaction && committing == null) {
+            long age = elapsedMs();
+            if (age >= config.commitIntervalMs()) {
+                commit("interval");
+            } else if (transactionRecords >= config.commitMaxRecords()) {
+                commit("max records");
+            } else if (config.commitEager() && age >= config.commitEagerMinMs() && caughtUp()) {
+                commit("caught up");
+            }
         }
         applyBackPressure();
     }
 
     private long pollTimeoutMs() {
+        if (committing != null) {
+            return 1; // to start the next commit soon after this one returns
+        }
         long untilCommit = inTransaction ? Math.max(0, config.commitIntervalMs() - elapsedMs())
                 : Math.max(config.commitIntervalMs(), 100);
         return inFlight > 0 ? Math.min(untilCommit, 2) : untilCommit;
+    }
+
+    /**
+     * Whether every record the consumer knows of has been taken: no partition lags behind its high watermark
+     * as of the last fetch. Then waiting gains nothing, so the open transaction may commit early; while
+     * records are waiting in the log, transactions run for commit.interval.ms and stay large.
+     */
+    private boolean caughtUp() {
+        for (TopicPartition tp : consumer.assignment()) {
+            java.util.OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isEmpty() || lag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private long elapsedMs() {
@@ -279,8 +337,14 @@ final class TransactionalLoop<K, V> implements Runnable {
         }
     }
 
-    /** Sends the outputs of every completed prefix into the open transaction. */
+    /**
+     * Sends the outputs of every completed prefix into the open transaction; not before the outputs of a
+     * committing transaction are all in the log, so that outputs keep the order of their inputs.
+     */
     private void advanceAll() {
+        if (committing != null && !committing.flushed) {
+            return;
+        }
         for (PartitionTracker t : trackers.values()) {
             for (Work w : t.advance()) {
                 bufferedBytes -= w.outputBytes;
@@ -309,6 +373,8 @@ final class TransactionalLoop<K, V> implements Runnable {
     }
 
     private void send(Work w, AtomicReference<Exception> failure) {
+        AtomicReference<Exception> transactionError = sendError;
+        KafkaProducer<byte[], byte[]> producer = current.producer;
         for (ProducerRecord<byte[], byte[]> out : w.outputs) {
             if (transactionHeader) {
                 out.headers().remove(DeadLetter.TRANSACTION);
@@ -320,20 +386,21 @@ final class TransactionalLoop<K, V> implements Runnable {
                         if (failure != null) {
                             failure.compareAndSet(null, e);
                         }
-                        onSendFailure(w, e);
+                        onSendFailure(w, e, transactionError);
                     }
                 });
             } catch (KafkaException e) {
                 if (failure != null) {
                     failure.compareAndSet(null, e);
                 }
-                onSendFailure(w, e);
+                onSendFailure(w, e, transactionError);
             }
         }
     }
 
     /** Sends a suspect's outputs in a batch of their own, to learn whether the broker rejects them. */
     private void sendAlone(Work w, Exception suspicion) {
+        KafkaProducer<byte[], byte[]> producer = current.producer;
         producer.flush();
         if (sendError.get() != null) {
             suspects.put(w.coordinates(), suspicion); // an earlier record failed: no verdict this time
@@ -358,20 +425,20 @@ final class TransactionalLoop<K, V> implements Runnable {
                 || e instanceof TopicAuthorizationException || e instanceof SerializationException;
     }
 
-    private void onSendFailure(Work source, Exception e) {
+    private void onSendFailure(Work source, Exception e, AtomicReference<Exception> transactionError) {
         if (isRecordSpecific(e) && !confirmed.containsKey(source.coordinates())) {
             suspects.put(source.coordinates(), e);
         }
-        sendError.compareAndSet(null, e);
+        transactionError.compareAndSet(null, e);
     }
 
     private void beginIfNeeded() {
         if (!inTransaction) {
-            producer.beginTransaction();
+            current.producer.beginTransaction();
             inTransaction = true;
             transactionSequence++;
             if (transactionHeader) {
-                transactionTag = (config.transactionalId() + ":" + producerSession + ":" + transactionSequence)
+                transactionTag = (current.transactionalId + ":" + current.session + ":" + transactionSequence)
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
             transactionStartNanos = System.nanoTime();
@@ -394,61 +461,169 @@ final class TransactionalLoop<K, V> implements Runnable {
     }
 
     /**
-     * Commits the open transaction with the end of each partition's sent prefix. On an abortable error the
-     * transaction is aborted and every partition reset; on fencing the producer is replaced as well.
+     * Starts committing the open transaction, with the end of each partition's sent prefix, on the committer
+     * thread, and moves sending to the other producer. {@link #finishCommit} applies the outcome. Only one
+     * commit runs at a time.
      */
     private void commit(String reason) {
-        if (!inTransaction) {
+        if (!inTransaction || committing != null) {
             return;
         }
-        try {
-            Exception failedSend = sendError.get();
-            if (failedSend != null) {
-                throw new KafkaException("An output record was rejected: " + failedSend, failedSend);
+        Exception failedSend = sendError.get();
+        if (failedSend != null) {
+            onTransactionFailure(null, new KafkaException("An output record was rejected: " + failedSend,
+                    failedSend));
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        for (PartitionTracker t : touched) {
+            offsets.put(t.tp, new OffsetAndMetadata(t.next));
+        }
+        ConsumerGroupMetadata group = offsets.isEmpty() ? null : consumer.groupMetadata();
+        Slot slot = current;
+        CommitJob job = new CommitJob(slot, reason, new ArrayList<>(touched), offsets, transactionRecords);
+        committing = job;
+        current = slot == slots[0] ? slots[1] : slots[0];
+        clearTransaction();
+        KafkaProducer<byte[], byte[]> p = slot.producer;
+        committer.execute(() -> {
+            try {
+                p.flush();
+                job.flushed = true;
+                if (group != null) {
+                    p.sendOffsetsToTransaction(offsets, group);
+                }
+                commitWithRetry(p);
+            } catch (Throwable e) {
+                job.error = e;
+            } finally {
+                job.done.countDown();
             }
-            Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-            for (PartitionTracker t : touched) {
-                offsets.put(t.tp, new OffsetAndMetadata(t.next));
+        });
+    }
+
+    /** Commits the open transaction and waits for the outcome. */
+    private void commitNow(String reason) {
+        finishCommit(true);
+        commit(reason);
+        finishCommit(true);
+    }
+
+    /**
+     * Applies the outcome of the running commit, if it is done or {@code wait} is set: on success the sent
+     * prefixes become the committed positions; on failure see {@link #onTransactionFailure}.
+     */
+    private void finishCommit(boolean wait) {
+        CommitJob job = committing;
+        if (job == null) {
+            return;
+        }
+        if (job.done.getCount() > 0) {
+            if (!wait) {
+                return;
             }
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            try {
+                job.done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WakeupException();
             }
-            commitWithRetry();
+        }
+        committing = null;
+        if (job.error == null) {
             if (log.isDebugEnabled()) {
-                log.debug("[app={}] committed {} record(s) ({}): {}", app, transactionRecords, reason, offsets);
+                log.debug("[app={}] committed {} record(s) ({}): {}", app, job.records, job.reason, job.offsets);
             }
-            for (PartitionTracker t : touched) {
-                t.committed = t.next;
+            for (PartitionTracker t : job.partitions) {
+                t.committed = job.offsets.get(t.tp).offset();
             }
             consecutiveAborts = 0;
             confirmedInTransaction = false;
-            clearTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException | InvalidPidMappingException e) {
+        } else if (job.error instanceof Error) {
+            throw (Error) job.error;
+        } else {
+            onTransactionFailure(job.slot, (Exception) job.error);
+        }
+    }
+
+    /**
+     * A transaction cannot commit: the one of {@code failed} (whose commit failed) or, if null, the open one.
+     * Both are aborted, since the open transaction holds outputs of records after those of the failed one, and
+     * every partition is reset to its committed position. A fenced producer is replaced, and the consumer
+     * rejoins its group; authorization and version errors are fatal.
+     */
+    private void onTransactionFailure(Slot failed, Exception failure) {
+        if (failure instanceof ProducerFencedException || failure instanceof InvalidProducerEpochException
+                || failure instanceof InvalidPidMappingException) {
             log.warn("[app={}] producer fenced ({}); discarding the open transaction, replacing the producer and "
-                    + "rewinding to the committed positions", app, e.toString());
-            closeProducerQuietly();
+                    + "rewinding to the committed positions", app, failure.toString());
+            Slot fenced = failed == null ? current : failed;
+            closeQuietly(fenced.producer);
+            if (fenced != current) {
+                abortOpen();
+            }
             resetAll();
-            countAbort(e);
-            producer = newProducer();
+            countAbort((KafkaException) failure);
+            fenced.producer = newProducer(fenced);
             try {
                 consumer.enforceRebalance("transactional producer was fenced");
             } catch (RuntimeException rejoinFailure) {
                 log.debug("[app={}] enforceRebalance: {}", app, rejoinFailure.toString());
             }
-        } catch (AuthorizationException | AuthenticationException | UnsupportedVersionException e) {
-            throw e;
-        } catch (KafkaException e) {
+        } else if (failure instanceof AuthorizationException || failure instanceof AuthenticationException
+                || failure instanceof UnsupportedVersionException || !(failure instanceof KafkaException)) {
+            throw failure instanceof RuntimeException ? (RuntimeException) failure
+                    : new KafkaException("Commit failed: " + failure, failure);
+        } else {
             log.warn("[app={}] transaction aborted ({}); rewinding to the committed positions to retry", app,
-                    e.toString());
-            abortQuietly();
-            countAbort(e);
+                    failure.toString());
+            if (failed != null) {
+                abort(failed);
+            }
+            abortOpen();
+            resetAll();
+            countAbort((KafkaException) failure);
         }
     }
 
-    private void commitWithRetry() {
+    /** A commit handed to the committer thread. */
+    private static final class CommitJob {
+        final Slot slot;
+        final String reason;
+        final List<PartitionTracker> partitions;
+        final Map<TopicPartition, OffsetAndMetadata> offsets;
+        final int records;
+        final CountDownLatch done = new CountDownLatch(1);
+        /** Every output of the transaction is in the log: outputs of the next one may follow them. */
+        volatile boolean flushed;
+        volatile Throwable error;
+
+        CommitJob(Slot slot, String reason, List<PartitionTracker> partitions,
+                Map<TopicPartition, OffsetAndMetadata> offsets, int records) {
+            this.slot = slot;
+            this.reason = reason;
+            this.partitions = partitions;
+            this.offsets = offsets;
+            this.records = records;
+        }
+    }
+
+    /** One of the loop's two transactional producers. */
+    private static final class Slot {
+        final String transactionalId;
+        KafkaProducer<byte[], byte[]> producer;
+        /** Changes with each new producer; part of the transaction tag. */
+        String session = "";
+
+        Slot(String transactionalId) {
+            this.transactionalId = transactionalId;
+        }
+    }
+
+    private void commitWithRetry(KafkaProducer<byte[], byte[]> p) {
         while (true) {
             try {
-                producer.commitTransaction();
+                p.commitTransaction();
                 return;
             } catch (TimeoutException e) {
                 // the commit may have gone through: retrying is safe, aborting is not
@@ -470,20 +645,34 @@ final class TransactionalLoop<K, V> implements Runnable {
         }
     }
 
-    /** Aborts the open transaction (replacing the producer if it cannot abort) and resets every partition. */
+    /**
+     * Waits for a running commit, aborts the open transaction (replacing the producer if it cannot abort) and
+     * resets every partition.
+     */
     private void abortQuietly() {
+        finishCommit(true);
+        abortOpen();
+        resetAll();
+    }
+
+    /** Aborts the open transaction, if any. */
+    private void abortOpen() {
         if (inTransaction) {
-            try {
-                producer.abortTransaction();
-            } catch (RuntimeException e) {
-                log.warn("[app={}] abortTransaction failed ({}); replacing the producer", app, e.toString());
-                closeProducerQuietly();
-                if (!stopRequested) {
-                    producer = newProducer();
-                }
+            abort(current);
+        }
+    }
+
+    /** Aborts the transaction of this slot's producer, replacing the producer if it cannot abort. */
+    private void abort(Slot slot) {
+        try {
+            slot.producer.abortTransaction();
+        } catch (RuntimeException e) {
+            log.warn("[app={}] abortTransaction failed ({}); replacing the producer", app, e.toString());
+            closeQuietly(slot.producer);
+            if (!stopRequested) {
+                slot.producer = newProducer(slot);
             }
         }
-        resetAll();
     }
 
     /** Drops every record in flight and seeks each owned partition back to its committed position. */
@@ -506,7 +695,7 @@ final class TransactionalLoop<K, V> implements Runnable {
         inTransaction = false;
         transactionRecords = 0;
         touched.clear();
-        sendError.set(null);
+        sendError = new AtomicReference<>();
     }
 
     /**
@@ -514,6 +703,7 @@ final class TransactionalLoop<K, V> implements Runnable {
      * records, then sends what completed and commits.
      */
     private void drainAndCommit(Collection<PartitionTracker> draining, String reason) {
+        finishCommit(true);
         List<PartitionTracker> list = new ArrayList<>(draining);
         for (PartitionTracker t : list) {
             t.acceptingNew = false;
@@ -526,9 +716,7 @@ final class TransactionalLoop<K, V> implements Runnable {
         }
         drainCompletions();
         advanceAll();
-        if (inTransaction) {
-            commit(reason);
-        }
+        commitNow(reason);
     }
 
     private static void sleepQuietly(long ms) {
@@ -539,27 +727,29 @@ final class TransactionalLoop<K, V> implements Runnable {
         }
     }
 
-    private void closeProducerQuietly() {
+    private void closeQuietly(KafkaProducer<byte[], byte[]> p) {
         try {
-            producer.close(Duration.ZERO);
+            p.close(Duration.ZERO);
         } catch (RuntimeException e) {
-            log.debug("[app={}] closing the producer: {}", app, e.toString());
+            log.debug("[app={}] closing a producer: {}", app, e.toString());
         }
     }
 
     private void closeClients(boolean failed) {
-        if (producer != null) {
-            if (failed && inTransaction) {
-                try {
-                    producer.abortTransaction();
-                } catch (RuntimeException e) {
-                    log.debug("[app={}] abort on failure: {}", app, e.toString());
-                }
-            }
+        if (failed && inTransaction && current != null && current.producer != null) {
             try {
-                producer.close(Duration.ofSeconds(failed ? 0 : 10));
+                current.producer.abortTransaction();
             } catch (RuntimeException e) {
-                log.debug("[app={}] closing the producer: {}", app, e.toString());
+                log.debug("[app={}] abort on failure: {}", app, e.toString());
+            }
+        }
+        for (Slot slot : slots) {
+            if (slot != null && slot.producer != null) {
+                try {
+                    slot.producer.close(Duration.ofSeconds(failed ? 0 : 10));
+                } catch (RuntimeException e) {
+                    log.debug("[app={}] closing a producer: {}", app, e.toString());
+                }
             }
         }
         if (consumer != null) {
@@ -720,6 +910,7 @@ final class TransactionalLoop<K, V> implements Runnable {
                 return;
             }
             pipeline.transitionIfPossible(Pipeline.State.REBALANCING);
+            finishCommit(true); // the running commit may hold offsets of these partitions
             List<PartitionTracker> revoked = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 PartitionTracker t = trackers.get(tp);

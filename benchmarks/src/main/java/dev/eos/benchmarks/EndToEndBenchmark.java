@@ -25,8 +25,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * first output is reported separately as startup. Latency (scenario {@code latency}) is the time from the send
  * time carried in the input value to the moment the verifier reads the committed output; the timed input
  * starts once a probe record has gone through and {@code --warmup} seconds (default 10) of input at the same
- * rate have been processed, so group join, startup and JIT compilation are not counted. With {@code --repeat K}
- * the order of the contenders alternates and the JSON line reports the last repetition.
+ * rate have been processed, so group join, startup and JIT compilation are not counted. In the throughput
+ * scenarios every contender first runs once over {@code --warmup-records} records of a topic of their own (not
+ * reported), for the same reason. With {@code --repeat K} the order of the contenders alternates and the JSON
+ * line reports the last repetition.
  *
  * <pre>
  * ./eos bench --scenario cpu --records 1000000
@@ -47,6 +49,8 @@ public final class EndToEndBenchmark {
         int duration = Integer.parseInt(a.getOrDefault("duration", "30"));
         int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "10"));
+        long warmupRecords = Long.parseLong(a.getOrDefault("warmup-records",
+                scenario == Scenario.IO ? "2000" : "300000"));
         long records = scenario == Scenario.LATENCY ? (long) rate * duration
                 : Long.parseLong(a.getOrDefault("records", scenario == Scenario.IO ? "50000" : "1000000"));
         List<Contender> contenders = new ArrayList<>();
@@ -73,6 +77,27 @@ public final class EndToEndBenchmark {
             if (scenario != Scenario.LATENCY) {
                 say("preloading " + records + " records of 100 bytes into " + partitions + " partitions...");
                 produce(bootstrap, input, 0, records, 0);
+                if (warmupRecords > 0) {
+                    // JIT compilation of the shared client code is paid here, not by whoever runs first
+                    String warmInput = "bench-warmup-" + run;
+                    KafkaCluster.createTopics(bootstrap, partitions, warmInput);
+                    produce(bootstrap, warmInput, 0, warmupRecords, 0);
+                    for (Contender c : contenders) {
+                        String output = "bench-warmup-out-" + c.label + "-" + run;
+                        KafkaCluster.createTopics(bootstrap, partitions, output);
+                        try (OutputWatcher w = new OutputWatcher(bootstrap, output, warmupRecords, false)) {
+                            AutoCloseable handle = c.start(bootstrap, "bench-warmup-" + c.label + "-" + run,
+                                    warmInput, output, scenario);
+                            try {
+                                w.await(Duration.ofSeconds(Math.max(120, warmupRecords / 300)));
+                            } finally {
+                                handle.close();
+                            }
+                            say(String.format("warm-up  %-20s %,d records at %,.0f records/s (not reported)",
+                                    c.label, w.distinct(), w.recordsPerSec()));
+                        }
+                    }
+                }
             }
             say(String.format("%-20s %12s %10s %10s %10s %10s %8s %8s", "contender", "records/s", "startup_ms",
                     "p50_ms", "p99_ms", "max_ms", "dups", "lost"));
@@ -160,7 +185,7 @@ public final class EndToEndBenchmark {
             String k = argv[i].substring(2);
             if (k.equals("help")) {
                 System.out.println("usage: eos bench [--scenario cpu|io|latency] [--records N] [--partitions P] "
-                        + "[--rate R] [--duration S] [--warmup S] [--repeat K] [--contenders eos,kafka-streams-eos,at-least-once] "
+                        + "[--rate R] [--duration S] [--warmup S] [--warmup-records N] [--repeat K] [--contenders eos,kafka-streams-eos,at-least-once] "
                         + "[--bootstrap HOST:PORT] [--eos-config key=value,key=value]");
                 System.exit(0);
             }
