@@ -57,11 +57,13 @@ public final class EosConfig extends AbstractConfig {
             + "higher gives fewer, larger transactions.";
 
     public static final String COMMIT_EAGER_CONFIG = "commit.eager";
-    private static final String COMMIT_EAGER_DOC = "Commit early when the pipeline has caught up: once no input "
-            + "partition lags behind its high watermark (as of the last fetch), the open transaction is committed "
-            + "without waiting for commit.interval.ms, so that under light or steady load outputs become visible "
-            + "to read_committed readers within milliseconds. While input waits in the log, transactions run for "
-            + "commit.interval.ms (or commit.max.records) and stay large.";
+    private static final String COMMIT_EAGER_DOC = "Commit early when the pipeline has caught up: once the "
+            + "input waiting in the log (the lag behind the high watermarks, as of the last fetch) would fit in "
+            + "one poll (consumer max.poll.records), the open transaction is committed without waiting for "
+            + "commit.interval.ms, so that under light or steady load outputs become visible to read_committed "
+            + "readers within milliseconds. While a backlog waits, transactions run for commit.interval.ms (or "
+            + "commit.max.records) and stay large. Transactions overlap, so an early commit does not stall "
+            + "processing.";
 
     public static final String COMMIT_EAGER_MIN_MS_CONFIG = "commit.eager.min.ms";
     private static final String COMMIT_EAGER_MIN_MS_DOC = "Youngest transaction that commit.eager commits: "

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -128,6 +129,7 @@ final class TransactionalLoop<K, V> implements Runnable {
     private int consecutiveAborts;
     private final boolean brokenRewind = Boolean.getBoolean(BROKEN_REWIND_PROPERTY);
     private final boolean transactionHeader;
+    private final int maxPollRecords;
     private long transactionSequence;
     private byte[] transactionTag;
 
@@ -147,6 +149,9 @@ final class TransactionalLoop<K, V> implements Runnable {
         this.failureAction = config.failureAction();
         this.deadLetterTopic = config.deadLetterTopic();
         this.transactionHeader = config.transactionHeader();
+        Object maxPoll = config.consumerConfigs().get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+        this.maxPollRecords = maxPoll == null ? ConsumerConfig.DEFAULT_MAX_POLL_RECORDS
+                : Integer.parseInt(maxPoll.toString());
     }
 
     void requestStop() {
@@ -281,14 +286,20 @@ final class TransactionalLoop<K, V> implements Runnable {
     }
 
     /**
-     * Whether every record the consumer knows of has been taken: no partition lags behind its high watermark
-     * as of the last fetch. Then waiting gains nothing, so the open transaction may commit early; while
-     * records are waiting in the log, transactions run for commit.interval.ms and stay large.
+     * Whether the input has caught up: the records that wait in the log (the lag behind each partition's high
+     * watermark, as of the last fetch) would fit in one poll. Then waiting gains little, so the open
+     * transaction may commit early; while a backlog waits, transactions run for commit.interval.ms and stay
+     * large.
      */
     private boolean caughtUp() {
+        long waiting = 0;
         for (TopicPartition tp : consumer.assignment()) {
             java.util.OptionalLong lag = consumer.currentLag(tp);
-            if (lag.isEmpty() || lag.getAsLong() > 0) {
+            if (lag.isEmpty()) {
+                return false;
+            }
+            waiting += lag.getAsLong();
+            if (waiting > maxPollRecords) {
                 return false;
             }
         }
@@ -488,11 +499,11 @@ final class TransactionalLoop<K, V> implements Runnable {
         KafkaProducer<byte[], byte[]> p = slot.producer;
         committer.execute(() -> {
             try {
+                if (group != null) {
+                    p.sendOffsetsToTransaction(offsets, group); // its requests overlap the batches in flight
+                }
                 p.flush();
                 job.flushed = true;
-                if (group != null) {
-                    p.sendOffsetsToTransaction(offsets, group);
-                }
                 commitWithRetry(p);
             } catch (Throwable e) {
                 job.error = e;
