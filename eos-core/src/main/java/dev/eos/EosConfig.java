@@ -99,7 +99,8 @@ public final class EosConfig extends AbstractConfig {
     public static final String MAX_IN_FLIGHT_CONFIG = "max.in.flight.records";
     private static final String MAX_IN_FLIGHT_DOC = "Most records taken from the consumer and not yet committed "
             + "or sent (queued, running or waiting for earlier offsets). When reached, fetching is paused until "
-            + "records complete; one poll may overshoot it by up to consumer max.poll.records.";
+            + "records complete; one poll may overshoot it by up to consumer max.poll.records. It bounds the memory "
+            + "held by input records; keep it a few polls deep, so that fetching goes on while a commit flushes.";
 
     public static final String MAX_BUFFERED_BYTES_CONFIG = "max.buffered.output.bytes";
     private static final String MAX_BUFFERED_BYTES_DOC = "Most bytes of serialized output held for records "
@@ -178,7 +179,7 @@ public final class EosConfig extends AbstractConfig {
             .define(ORDERING_CONFIG, Type.STRING, Ordering.KEY.name(), enumValidator(Ordering.values()),
                     Importance.HIGH, ORDERING_DOC)
             .define(CONCURRENCY_CONFIG, Type.INT, 16, Range.between(1, 10_000), Importance.HIGH, CONCURRENCY_DOC)
-            .define(MAX_IN_FLIGHT_CONFIG, Type.INT, 2_000, Range.atLeast(1), Importance.MEDIUM, MAX_IN_FLIGHT_DOC)
+            .define(MAX_IN_FLIGHT_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, MAX_IN_FLIGHT_DOC)
             .define(MAX_BUFFERED_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024), Importance.MEDIUM,
                     MAX_BUFFERED_BYTES_DOC)
             .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 3, Range.between(1, 1_000), Importance.MEDIUM,

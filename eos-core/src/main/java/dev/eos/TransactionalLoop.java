@@ -499,11 +499,11 @@ final class TransactionalLoop<K, V> implements Runnable {
         KafkaProducer<byte[], byte[]> p = slot.producer;
         committer.execute(() -> {
             try {
-                if (group != null) {
-                    p.sendOffsetsToTransaction(offsets, group); // its requests overlap the batches in flight
-                }
                 p.flush();
-                job.flushed = true;
+                job.flushed = true; // from here the next transaction may send
+                if (group != null) {
+                    p.sendOffsetsToTransaction(offsets, group);
+                }
                 commitWithRetry(p);
             } catch (Throwable e) {
                 job.error = e;

@@ -27,8 +27,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * starts once a probe record has gone through and {@code --warmup} seconds (default 10) of input at the same
  * rate have been processed, so group join, startup and JIT compilation are not counted. In the throughput
  * scenarios every contender first runs once over {@code --warmup-records} records of a topic of their own (not
- * reported), for the same reason. With {@code --repeat K} the order of the contenders alternates and the JSON
- * line reports the last repetition.
+ * reported), for the same reason. With {@code --repeat K} the order of the contenders alternates, and the
+ * summary and the JSON line report each contender's median repetition (by throughput, or by p99 latency in
+ * {@code latency}), with the duplicates and losses of every repetition summed.
  *
  * <pre>
  * ./eos bench --scenario cpu --records 1000000
@@ -50,7 +51,7 @@ public final class EndToEndBenchmark {
         int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "10"));
         long warmupRecords = Long.parseLong(a.getOrDefault("warmup-records",
-                scenario == Scenario.IO ? "2000" : "300000"));
+                scenario == Scenario.IO ? "2000" : "1000000"));
         long records = scenario == Scenario.LATENCY ? (long) rate * duration
                 : Long.parseLong(a.getOrDefault("records", scenario == Scenario.IO ? "50000" : "1000000"));
         List<Contender> contenders = new ArrayList<>();
@@ -101,8 +102,7 @@ public final class EndToEndBenchmark {
             }
             say(String.format("%-20s %12s %10s %10s %10s %10s %8s %8s", "contender", "records/s", "startup_ms",
                     "p50_ms", "p99_ms", "max_ms", "dups", "lost"));
-            Map<String, String> json = new LinkedHashMap<>();
-            long inputOffset = records;
+            Map<String, List<Result>> results = new LinkedHashMap<>();
             for (int rep = 0; rep < repeat; rep++) {
                 List<Contender> order = new ArrayList<>(contenders);
                 if (rep % 2 == 1) {
@@ -148,16 +148,36 @@ public final class EndToEndBenchmark {
                         if (scenario != Scenario.LATENCY) {
                             startupMs = w.firstNs() < 0 ? -1 : (w.firstNs() - t0) / 1_000_000;
                         }
-                        long lost = records - w.distinct();
-                        say(String.format("%-20s %12.0f %10d %10d %10d %10d %8d %8d", c.label, w.recordsPerSec(),
-                                startupMs, w.latencyQuantile(0.5), w.latencyQuantile(0.99), w.latencyQuantile(1.0),
-                                w.duplicates(), lost));
-                        String p99 = scenario == Scenario.LATENCY ? String.valueOf(w.latencyQuantile(0.99)) : "null";
-                        json.put(c.label, String.format(Locale.ROOT,
-                                "{\"recordsPerSec\":%.0f,\"startupMs\":%d,\"p99LatencyMs\":%s,\"duplicates\":%d,\"lost\":%d}",
-                                w.recordsPerSec(), startupMs, p99, w.duplicates(), lost));
+                        Result r = new Result(w.recordsPerSec(), startupMs, w.latencyQuantile(0.5),
+                                w.latencyQuantile(0.99), w.latencyQuantile(1.0), w.duplicates(), records - w.distinct());
+                        say(r.row(c.label));
+                        results.computeIfAbsent(c.label, k -> new ArrayList<>()).add(r);
                     }
                 }
+            }
+            boolean latency = scenario == Scenario.LATENCY;
+            Map<String, Result> medians = new LinkedHashMap<>();
+            for (Contender c : contenders) {
+                medians.put(c.label, Result.median(results.get(c.label), latency));
+            }
+            if (repeat > 1) {
+                say("median of " + repeat + " repetitions (by " + (latency ? "p99" : "records/s")
+                        + "; dups and lost summed over all):");
+                for (Map.Entry<String, Result> e : medians.entrySet()) {
+                    say(e.getValue().row(e.getKey()));
+                }
+            }
+            Result eos = medians.get(Contender.EOS.label);
+            for (Map.Entry<String, Result> e : medians.entrySet()) {
+                if (eos != null && !e.getKey().equals(Contender.EOS.label)) {
+                    say(String.format(Locale.ROOT, "eos / %s: %.2fx %s", e.getKey(),
+                            latency ? (double) eos.p99 / e.getValue().p99 : eos.recordsPerSec / e.getValue().recordsPerSec,
+                            latency ? "p99 latency" : "throughput"));
+                }
+            }
+            Map<String, String> json = new LinkedHashMap<>();
+            for (Map.Entry<String, Result> e : medians.entrySet()) {
+                json.put(e.getKey(), e.getValue().json(latency));
             }
             StringBuilder sb = new StringBuilder("{\"scenario\":\"").append(scenario.name().toLowerCase(Locale.ROOT))
                     .append("\",\"records\":").append(records).append(",\"partitions\":").append(partitions)
@@ -174,6 +194,51 @@ public final class EndToEndBenchmark {
             }
         }
         System.exit(0);
+    }
+
+    /** What one run of one contender measured. */
+    private static final class Result {
+        final double recordsPerSec;
+        final long startupMs;
+        final long p50;
+        final long p99;
+        final long max;
+        long duplicates;
+        long lost;
+
+        Result(double recordsPerSec, long startupMs, long p50, long p99, long max, long duplicates, long lost) {
+            this.recordsPerSec = recordsPerSec;
+            this.startupMs = startupMs;
+            this.p50 = p50;
+            this.p99 = p99;
+            this.max = max;
+            this.duplicates = duplicates;
+            this.lost = lost;
+        }
+
+        /** The median run by throughput (or by p99 latency), with duplicates and losses of all runs summed. */
+        static Result median(List<Result> runs, boolean byLatency) {
+            List<Result> sorted = new ArrayList<>(runs);
+            sorted.sort(java.util.Comparator.comparingDouble(r -> byLatency ? r.p99 : r.recordsPerSec));
+            Result m = sorted.get((sorted.size() - 1) / 2);
+            Result out = new Result(m.recordsPerSec, m.startupMs, m.p50, m.p99, m.max, 0, 0);
+            for (Result r : runs) {
+                out.duplicates += r.duplicates;
+                out.lost += r.lost;
+            }
+            return out;
+        }
+
+        String row(String label) {
+            return String.format("%-20s %12.0f %10d %10d %10d %10d %8d %8d", label, recordsPerSec, startupMs, p50,
+                    p99, max, duplicates, lost);
+        }
+
+        String json(boolean latency) {
+            return String.format(Locale.ROOT, "{\"recordsPerSec\":%.0f,\"startupMs\":%d,\"p99LatencyMs\":%s,"
+                    + "\"duplicates\":%d,\"lost\":%d}", recordsPerSec, startupMs, latency ? String.valueOf(p99) : "null",
+                    duplicates, lost);
+        }
     }
 
     private static Map<String, String> parse(String[] argv) {
