@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -99,7 +101,10 @@ final class TransactionalLoop<K, V> implements Runnable {
     private Slot current;
     private Dispatcher dispatcher;
     private ExecutorService committer;
-    /** The commit running on the committer thread, or null. While set, nothing is sent. */
+    /**
+     * The commit running on the committer thread, or null. While set, no other commit starts, and outputs wait
+     * until its transaction is flushed.
+     */
     private CommitJob committing;
     private volatile boolean stopRequested;
     private boolean failing;
@@ -224,9 +229,8 @@ final class TransactionalLoop<K, V> implements Runnable {
     private KafkaProducer<byte[], byte[]> newProducer(Slot slot) {
         slot.session = java.util.UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> configs = config.producerConfigs();
-        configs.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, slot.transactionalId);
-        configs.put(org.apache.kafka.clients.producer.ProducerConfig.CLIENT_ID_CONFIG,
-                slot.transactionalId + "-producer");
+        configs.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, slot.transactionalId);
+        configs.put(ProducerConfig.CLIENT_ID_CONFIG, slot.transactionalId + "-producer");
         KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(configs, new ByteArraySerializer(),
                 new ByteArraySerializer());
         while (true) {
@@ -294,7 +298,7 @@ final class TransactionalLoop<K, V> implements Runnable {
     private boolean caughtUp() {
         long waiting = 0;
         for (TopicPartition tp : consumer.assignment()) {
-            java.util.OptionalLong lag = consumer.currentLag(tp);
+            OptionalLong lag = consumer.currentLag(tp);
             if (lag.isEmpty()) {
                 return false;
             }
