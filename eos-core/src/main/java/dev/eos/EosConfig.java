@@ -428,13 +428,18 @@ public final class EosConfig extends AbstractConfig {
         return c;
     }
 
-    Map<String, Object> producerConfigs() {
+    /** The transactional id of one of the loop's two producers ({@code slot} 0 or 1). */
+    String transactionalId(int slot) {
+        return transactionalId() + "-" + slot;
+    }
+
+    Map<String, Object> producerConfigs(int slot) {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId() + "-producer");
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId(slot) + "-producer");
         c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         c.putAll(prefixed(PRODUCER_PREFIX));
         c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, getList(BOOTSTRAP_SERVERS_CONFIG));
-        c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+        c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(slot));
         c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, getInt(TRANSACTION_TIMEOUT_MS_CONFIG));
         c.putAll(FORCED_PRODUCER);
         return c;

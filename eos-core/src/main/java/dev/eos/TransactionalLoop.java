@@ -28,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -172,7 +171,7 @@ final class TransactionalLoop<K, V> implements Runnable {
         Throwable fatal = null;
         try {
             for (int i = 0; i < slots.length; i++) {
-                slots[i] = new Slot(config.transactionalId() + "-" + i);
+                slots[i] = new Slot(i, config.transactionalId(i));
                 slots[i].producer = newProducer(slots[i]);
             }
             current = slots[0];
@@ -228,11 +227,8 @@ final class TransactionalLoop<K, V> implements Runnable {
 
     private KafkaProducer<byte[], byte[]> newProducer(Slot slot) {
         slot.session = java.util.UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> configs = config.producerConfigs();
-        configs.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, slot.transactionalId);
-        configs.put(ProducerConfig.CLIENT_ID_CONFIG, slot.transactionalId + "-producer");
-        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(configs, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(config.producerConfigs(slot.index),
+                new ByteArraySerializer(), new ByteArraySerializer());
         while (true) {
             try {
                 p.initTransactions();
@@ -625,12 +621,14 @@ final class TransactionalLoop<K, V> implements Runnable {
 
     /** One of the loop's two transactional producers. */
     private static final class Slot {
+        final int index;
         final String transactionalId;
         KafkaProducer<byte[], byte[]> producer;
         /** Changes with each new producer; part of the transaction tag. */
         String session = "";
 
-        Slot(String transactionalId) {
+        Slot(int index, String transactionalId) {
+            this.index = index;
             this.transactionalId = transactionalId;
         }
     }
