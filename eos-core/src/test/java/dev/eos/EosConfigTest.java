@@ -31,7 +31,8 @@ class EosConfigTest {
         assertThat(c.consumerConfigs()).containsEntry("isolation.level", "read_committed")
                 .containsEntry("enable.auto.commit", "false").containsEntry("group.id", "app");
         assertThat(c.producerConfigs(0)).containsEntry("enable.idempotence", "true").containsEntry("acks", "all")
-                .containsEntry("transactional.id", "app-w1").containsEntry("transaction.timeout.ms", 10_000);
+                .containsEntry("transactional.id", "app-w1-0").containsEntry("transaction.timeout.ms", 10_000);
+        assertThat(c.producerConfigs(1)).containsEntry("transactional.id", "app-w1-1");
     }
 
     @Test
