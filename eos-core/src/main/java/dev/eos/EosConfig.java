@@ -1,12 +1,11 @@
 package dev.eos;
 
+import dev.eos.internals.runtime.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -45,8 +44,9 @@ public final class EosConfig extends AbstractConfig {
             + "Letters, digits, '.', '_' and '-' only.";
 
     public static final String INSTANCE_ID_CONFIG = "instance.id";
-    private static final String INSTANCE_ID_DOC = "Identity of this instance within the application; its "
-            + "transactional id is <application.id>-<instance.id>. Give an instance that restarts after a crash the "
+    private static final String INSTANCE_ID_DOC = "Identity of this instance within the application. Its two "
+            + "transactional producers (transactions overlap: one commits while the other takes the next) use the "
+            + "transactional ids <application.id>-<instance.id>-0 and <application.id>-<instance.id>-1. Give an instance that restarts after a crash the "
             + "same value, so that starting it aborts its unfinished transaction at once instead of after "
             + "transaction.timeout.ms. Two live instances must never share a value: they would fence each other. "
             + "Empty (the default) picks a random value at each start.";
@@ -97,14 +97,30 @@ public final class EosConfig extends AbstractConfig {
             + "cores.";
 
     public static final String MAX_IN_FLIGHT_CONFIG = "max.in.flight.records";
-    private static final String MAX_IN_FLIGHT_DOC = "Most records taken from the consumer and not yet committed "
-            + "or sent (queued, running or waiting for earlier offsets). When reached, fetching is paused until "
-            + "records complete; one poll may overshoot it by up to consumer max.poll.records. It bounds the memory "
-            + "held by input records; keep it a few polls deep, so that fetching goes on while a commit flushes.";
+    private static final String MAX_IN_FLIGHT_DOC = "Most records taken from the consumer and not yet sent "
+            + "(queued, running, waiting for a retry, or completed and held behind an earlier offset of their "
+            + "partition). Each assigned partition gets an equal share; a partition that reaches its share is "
+            + "paused until its records are sent, while the others keep fetching, so a stuck record holds back "
+            + "only its own partition. One poll may overshoot a share by up to consumer max.poll.records. Keep it "
+            + "a few polls deep per partition, so that fetching goes on while a commit flushes.";
 
-    public static final String MAX_BUFFERED_BYTES_CONFIG = "max.buffered.output.bytes";
-    private static final String MAX_BUFFERED_BYTES_DOC = "Most bytes of serialized output held for records "
-            + "that finished before an earlier offset of their partition. When reached, fetching is paused.";
+    public static final String MAX_IN_FLIGHT_BYTES_CONFIG = "max.in.flight.bytes";
+    private static final String MAX_IN_FLIGHT_BYTES_DOC = "Most bytes held for records taken from the consumer "
+            + "and not yet sent: their serialized input (key, value, headers) and, once they completed, their "
+            + "serialized outputs. Like max.in.flight.records, it is shared among the assigned partitions: a "
+            + "partition over its share is paused until its records are sent, the others keep fetching.";
+
+    public static final String PROCESSING_TIMEOUT_MS_CONFIG = "processing.timeout.ms";
+    private static final String PROCESSING_TIMEOUT_MS_DOC = "Longest time one attempt of the processor may run "
+            + "for one record. Past it the worker thread is interrupted and the attempt counts as failed (with a "
+            + "ProcessingTimeoutException), so retry.max.attempts and failure.action apply. A processor that "
+            + "ignores interruption keeps its worker until it returns, and its result is then discarded. "
+            + "0 disables the timeout.";
+
+    public static final String PROCESSING_WARN_MS_CONFIG = "processing.warn.ms";
+    private static final String PROCESSING_WARN_MS_DOC = "An attempt that runs longer than this is logged at "
+            + "WARN once, with the record's coordinates, so that a hung call is visible before it times out. "
+            + "0 disables the warning.";
 
     public static final String RETRY_MAX_ATTEMPTS_CONFIG = "retry.max.attempts";
     private static final String RETRY_MAX_ATTEMPTS_DOC = "Attempts of the processor per record, the first "
@@ -140,7 +156,8 @@ public final class EosConfig extends AbstractConfig {
     public static final String DRAIN_TIMEOUT_MS_CONFIG = "drain.timeout.ms";
     private static final String DRAIN_TIMEOUT_MS_DOC = "How long a rebalance that revokes partitions, or a "
             + "close, waits for running records of those partitions before it commits what has completed. "
-            + "Records not completed by then are not marked consumed and are processed again by the next owner.";
+            + "Records not completed by then are not marked consumed and are processed again by the next owner. "
+            + "Must be below transaction.timeout.ms, or the broker could abort the transaction being drained.";
 
     public static final String TRANSACTION_HEADER_CONFIG = "output.transaction.header";
     private static final String TRANSACTION_HEADER_DOC = "Add to every output record (and dead letter) a header "
@@ -180,8 +197,12 @@ public final class EosConfig extends AbstractConfig {
                     Importance.HIGH, ORDERING_DOC)
             .define(CONCURRENCY_CONFIG, Type.INT, 16, Range.between(1, 10_000), Importance.HIGH, CONCURRENCY_DOC)
             .define(MAX_IN_FLIGHT_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, MAX_IN_FLIGHT_DOC)
-            .define(MAX_BUFFERED_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024), Importance.MEDIUM,
-                    MAX_BUFFERED_BYTES_DOC)
+            .define(MAX_IN_FLIGHT_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024),
+                    Importance.MEDIUM, MAX_IN_FLIGHT_BYTES_DOC)
+            .define(PROCESSING_TIMEOUT_MS_CONFIG, Type.LONG, 300_000L, Range.between(0, 86_400_000),
+                    Importance.MEDIUM, PROCESSING_TIMEOUT_MS_DOC)
+            .define(PROCESSING_WARN_MS_CONFIG, Type.LONG, 30_000L, Range.between(0, 86_400_000), Importance.LOW,
+                    PROCESSING_WARN_MS_DOC)
             .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, 3, Range.between(1, 1_000), Importance.MEDIUM,
                     RETRY_MAX_ATTEMPTS_DOC)
             .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 100L, Range.between(0, 3_600_000), Importance.MEDIUM,
@@ -241,16 +262,8 @@ public final class EosConfig extends AbstractConfig {
         };
     }
 
-    /** Client settings the pipeline sets itself; an override must agree or is rejected. */
-    private static final Map<String, String> FORCED_CONSUMER = Map.of(
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    private static final Map<String, String> FORCED_PRODUCER = Map.of(
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-            ProducerConfig.ACKS_CONFIG, "all");
 
     private final Map<String, Object> originals;
-    private final String instanceId;
 
     /**
      * Parses and validates a configuration.
@@ -261,8 +274,6 @@ public final class EosConfig extends AbstractConfig {
     public EosConfig(Map<String, ?> props) {
         super(CONFIG, props, false);
         this.originals = new LinkedHashMap<>(props);
-        String id = getString(INSTANCE_ID_CONFIG);
-        this.instanceId = id == null || id.isEmpty() ? UUID.randomUUID().toString() : id;
         validateCrossSettings();
     }
 
@@ -279,6 +290,12 @@ public final class EosConfig extends AbstractConfig {
                     "must be larger than " + COMMIT_INTERVAL_MS_CONFIG + " (" + interval + " ms), or every "
                     + "transaction could be aborted by the broker before it commits");
         }
+        long drain = getLong(DRAIN_TIMEOUT_MS_CONFIG);
+        if (drain >= txTimeout) {
+            throw new ConfigException(DRAIN_TIMEOUT_MS_CONFIG, drain, "must be below " + TRANSACTION_TIMEOUT_MS_CONFIG
+                    + " (" + txTimeout + " ms), or the broker could abort a transaction while a rebalance or a close "
+                    + "drains it");
+        }
         if (failureAction() == FailureAction.DEAD_LETTER && deadLetterTopic().isEmpty()) {
             throw new ConfigException(DEAD_LETTER_TOPIC_CONFIG, "",
                     "must name a topic when " + FAILURE_ACTION_CONFIG + "=DEAD_LETTER");
@@ -287,8 +304,8 @@ public final class EosConfig extends AbstractConfig {
             throw new ConfigException(RETRY_BACKOFF_MAX_MS_CONFIG, getLong(RETRY_BACKOFF_MAX_MS_CONFIG),
                     "must be at least " + RETRY_BACKOFF_MS_CONFIG + " (" + getLong(RETRY_BACKOFF_MS_CONFIG) + ")");
         }
-        checkForced(CONSUMER_PREFIX, FORCED_CONSUMER);
-        checkForced(PRODUCER_PREFIX, FORCED_PRODUCER);
+        checkForced(CONSUMER_PREFIX, Settings.FORCED_CONSUMER);
+        checkForced(PRODUCER_PREFIX, Settings.FORCED_PRODUCER);
         reject(CONSUMER_PREFIX + ConsumerConfig.GROUP_ID_CONFIG, "the group id is " + APPLICATION_ID_CONFIG);
         reject(PRODUCER_PREFIX + ProducerConfig.TRANSACTIONAL_ID_CONFIG,
                 "the transactional id is derived from " + APPLICATION_ID_CONFIG + " and " + INSTANCE_ID_CONFIG);
@@ -337,121 +354,12 @@ public final class EosConfig extends AbstractConfig {
         }
     }
 
-    String applicationId() {
-        return getString(APPLICATION_ID_CONFIG);
-    }
-
-    String instanceId() {
-        return instanceId;
-    }
-
-    String transactionalId() {
-        return applicationId() + "-" + instanceId;
-    }
-
-    long commitIntervalMs() {
-        return getLong(COMMIT_INTERVAL_MS_CONFIG);
-    }
-
-    boolean commitEager() {
-        return getBoolean(COMMIT_EAGER_CONFIG);
-    }
-
-    long commitEagerMinMs() {
-        return getLong(COMMIT_EAGER_MIN_MS_CONFIG);
-    }
-
-    int commitMaxRecords() {
-        return getInt(COMMIT_MAX_RECORDS_CONFIG);
-    }
-
-    int maxConsecutiveAborts() {
-        return getInt(MAX_ABORTS_CONFIG);
-    }
-
-    Ordering ordering() {
-        return Ordering.valueOf(getString(ORDERING_CONFIG).trim().toUpperCase(Locale.ROOT));
-    }
-
-    int concurrency() {
-        return getInt(CONCURRENCY_CONFIG);
-    }
-
-    int maxInFlight() {
-        return getInt(MAX_IN_FLIGHT_CONFIG);
-    }
-
-    long maxBufferedBytes() {
-        return getLong(MAX_BUFFERED_BYTES_CONFIG);
-    }
-
-    FailureAction failureAction() {
+    private FailureAction failureAction() {
         return FailureAction.valueOf(getString(FAILURE_ACTION_CONFIG).trim().toUpperCase(Locale.ROOT));
     }
 
-    String deadLetterTopic() {
+    private String deadLetterTopic() {
         return getString(DEAD_LETTER_TOPIC_CONFIG).trim();
-    }
-
-    boolean transactionHeader() {
-        return getBoolean(TRANSACTION_HEADER_CONFIG);
-    }
-
-    long drainTimeoutMs() {
-        return getLong(DRAIN_TIMEOUT_MS_CONFIG);
-    }
-
-    RetryPolicy retryPolicy() {
-        return new RetryPolicy(getInt(RETRY_MAX_ATTEMPTS_CONFIG), getLong(RETRY_BACKOFF_MS_CONFIG),
-                getLong(RETRY_BACKOFF_MAX_MS_CONFIG), getDouble(RETRY_BACKOFF_MULTIPLIER_CONFIG),
-                getDouble(RETRY_JITTER_CONFIG));
-    }
-
-    private Map<String, Object> prefixed(String prefix) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        originals.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return out;
-    }
-
-    Map<String, Object> consumerConfigs() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId() + "-consumer");
-        c.putAll(prefixed(CONSUMER_PREFIX));
-        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, getList(BOOTSTRAP_SERVERS_CONFIG));
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId());
-        c.putAll(FORCED_CONSUMER);
-        return c;
-    }
-
-    /** The transactional id of one of the loop's two producers ({@code slot} 0 or 1). */
-    String transactionalId(int slot) {
-        return transactionalId() + "-" + slot;
-    }
-
-    Map<String, Object> producerConfigs(int slot) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId(slot) + "-producer");
-        c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        c.putAll(prefixed(PRODUCER_PREFIX));
-        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, getList(BOOTSTRAP_SERVERS_CONFIG));
-        c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(slot));
-        c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, getInt(TRANSACTION_TIMEOUT_MS_CONFIG));
-        c.putAll(FORCED_PRODUCER);
-        return c;
-    }
-
-    Map<String, Object> adminConfigs() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put(CommonClientConfigs.CLIENT_ID_CONFIG, transactionalId() + "-admin");
-        c.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        c.putAll(prefixed(ADMIN_PREFIX));
-        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, getList(BOOTSTRAP_SERVERS_CONFIG));
-        return c;
     }
 
     /**
@@ -466,7 +374,7 @@ public final class EosConfig extends AbstractConfig {
           .append("Kafka client settings pass through with a prefix: `consumer.`, `producer.` or `admin.`. ")
           .append("The pipeline sets `isolation.level=read_committed`, `enable.auto.commit=false`, ")
           .append("`enable.idempotence=true`, `acks=all`, the group id (`application.id`) and the transactional ")
-          .append("id (`<application.id>-<instance.id>`); an override that contradicts them is rejected when the ")
+          .append("ids (`<application.id>-<instance.id>-0` and `-1`); an override that contradicts them is rejected when the ")
           .append("pipeline is built. It defaults `consumer.auto.offset.reset` to `earliest` and ")
           .append("`producer.linger.ms` to 5.\n\n")
           .append("| key | type | default | valid values | importance | description |\n")

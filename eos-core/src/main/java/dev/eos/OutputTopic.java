@@ -7,7 +7,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * A declared output topic with the serdes of its keys and values. Declare it on the
  * {@linkplain Pipeline.Builder#outputTopic(OutputTopic) pipeline builder} and pass it to
- * {@link Emitter#emit(OutputTopic, Object, Object)}; emitting to a topic that was not declared fails.
+ * {@link ProcessorContext#emit(OutputTopic, Object, Object)}; emitting to a topic that was not declared fails.
  *
  * @param <K> key type
  * @param <V> value type
@@ -39,11 +39,13 @@ public final class OutputTopic<K, V> {
         return name;
     }
 
-    Serializer<K> keySerializer() {
+    /** The serializer of the topic's keys. */
+    public Serializer<K> keySerializer() {
         return keySerializer;
     }
 
-    Serializer<V> valueSerializer() {
+    /** The serializer of the topic's values. */
+    public Serializer<V> valueSerializer() {
         return valueSerializer;
     }
 

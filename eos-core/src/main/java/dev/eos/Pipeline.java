@@ -1,8 +1,12 @@
 package dev.eos;
 
+import dev.eos.internals.runtime.KafkaClients;
+import dev.eos.internals.runtime.Lifecycle;
+import dev.eos.internals.runtime.PollLoop;
+import dev.eos.internals.runtime.Settings;
+import dev.eos.internals.runtime.TopicCheck;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,17 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An exactly-once consume-transform-produce pipeline: it reads its input topics as a member of the consumer
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *         .applicationId("uppercase")
  *         .inputTopics("words")
  *         .outputTopic(out)
- *         .processor((record, emitter) -> emitter.emit(out, record.key(), record.value().toUpperCase()))
+ *         .processor((record, context) -> context.emit(out, record.key(), record.value().toUpperCase()))
  *         .build();
  * pipeline.start();
  * ...
@@ -49,8 +45,6 @@ import org.slf4j.LoggerFactory;
  * @param <V> input value type
  */
 public final class Pipeline<K, V> implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
     /**
      * The lifecycle of a pipeline. Valid transitions:
@@ -119,31 +113,27 @@ public final class Pipeline<K, V> implements AutoCloseable {
         void onFatalError(Throwable cause);
     }
 
-    private final EosConfig config;
+    private final Settings settings;
     private final List<String> inputTopics;
     private final Map<String, OutputTopic<?, ?>> outputTopics;
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
     private final Processor<K, V> processor;
-    private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
-    private final FatalErrorHandler fatalErrorHandler;
-    private final Object stateLock = new Object();
-    private State state = State.CREATED;
-    private volatile Throwable failure;
-    private volatile TransactionalLoop<K, V> loop;
+    private final KafkaClients clients;
+    private final Lifecycle lifecycle;
+    private volatile boolean closeRequested;
+    private volatile PollLoop<K, V> loop;
     private volatile Thread thread;
 
-    private Pipeline(Builder<K, V> b) {
-        this.config = new EosConfig(b.props);
+    private Pipeline(Builder<K, V> b, EosConfig config) {
+        this.settings = new Settings(config);
         this.inputTopics = List.copyOf(b.inputTopics);
         this.outputTopics = Map.copyOf(b.outputTopics);
         this.keyDeserializer = b.keySerde.deserializer();
         this.valueDeserializer = b.valueSerde.deserializer();
         this.processor = b.processor;
-        if (b.stateListener != null) {
-            listeners.add(b.stateListener);
-        }
-        this.fatalErrorHandler = b.fatalErrorHandler;
+        this.clients = b.clients;
+        this.lifecycle = new Lifecycle(settings.applicationId(), b.stateListener, b.fatalErrorHandler);
     }
 
     /**
@@ -159,97 +149,79 @@ public final class Pipeline<K, V> implements AutoCloseable {
     /**
      * Checks that the input and output topics exist, then starts processing on the pipeline's own thread
      * ({@code eos-<application.id>-poll}). Returns once that thread is started; {@link #state()} moves to
-     * {@link State#RUNNING} when the transactional producer is ready.
+     * {@link State#RUNNING} when the transactional producers are ready. A {@link #close(Duration)} from another
+     * thread while the topics are being checked is honoured: the pipeline ends {@link State#STOPPED}.
      *
      * @throws IllegalStateException if the pipeline was already started or closed, or a topic is missing
      *     (the message names it), or the cluster cannot be reached to check them
      */
     public void start() {
-        transition(State.STARTING);
+        lifecycle.transition(State.STARTING);
         try {
-            checkTopics();
+            List<String> outputs = new ArrayList<>(outputTopics.keySet());
+            if (settings.failureAction() == FailureAction.DEAD_LETTER) {
+                outputs.add(settings.deadLetterTopic());
+            }
+            if (!TopicCheck.allExist(clients, settings, inputTopics, outputs, () -> closeRequested)) {
+                lifecycle.transitionIfPossible(State.STOPPING);
+                lifecycle.transitionIfPossible(State.STOPPED);
+                return;
+            }
         } catch (RuntimeException e) {
-            failure = e;
-            transition(State.FAILED);
+            lifecycle.fail(e);
             throw e;
         }
-        TransactionalLoop<K, V> l = new TransactionalLoop<>(config, inputTopics, outputTopics, keyDeserializer,
-                valueDeserializer, processor, this);
+        PollLoop<K, V> l = new PollLoop<>(settings, inputTopics, outputTopics, keyDeserializer, valueDeserializer,
+                processor, lifecycle, clients);
         loop = l;
-        Thread t = new Thread(l, "eos-" + config.applicationId() + "-poll");
+        Thread t = new Thread(l, "eos-" + settings.applicationId() + "-poll");
         thread = t;
         t.start();
-    }
-
-    private void checkTopics() {
-        try (Admin admin = Admin.create(config.adminConfigs())) {
-            Collection<TopicListing> listings = admin.listTopics().listings().get(60, TimeUnit.SECONDS);
-            Set<String> existing = new TreeSet<>();
-            listings.forEach(l -> existing.add(l.name()));
-            List<String> missingIn = new ArrayList<>();
-            for (String t : inputTopics) {
-                if (!existing.contains(t)) {
-                    missingIn.add(t);
-                }
-            }
-            List<String> missingOut = new ArrayList<>();
-            List<String> outputs = new ArrayList<>(outputTopics.keySet());
-            if (config.failureAction() == FailureAction.DEAD_LETTER) {
-                outputs.add(config.deadLetterTopic());
-            }
-            for (String t : outputs) {
-                if (!existing.contains(t)) {
-                    missingOut.add(t);
-                }
-            }
-            if (!missingIn.isEmpty() || !missingOut.isEmpty()) {
-                StringBuilder msg = new StringBuilder("Cannot start pipeline '").append(config.applicationId())
-                        .append("': ");
-                if (!missingIn.isEmpty()) {
-                    msg.append("input topic(s) ").append(missingIn).append(" do not exist");
-                }
-                if (!missingOut.isEmpty()) {
-                    msg.append(missingIn.isEmpty() ? "" : "; ").append("output topic(s) ").append(missingOut)
-                            .append(" do not exist");
-                }
-                msg.append(" on ").append(config.getList(EosConfig.BOOTSTRAP_SERVERS_CONFIG))
-                        .append(". Create them first.");
-                throw new IllegalStateException(msg.toString());
-            }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot start pipeline '" + config.applicationId()
-                    + "': listing topics failed: " + e.getCause(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Cannot start pipeline '" + config.applicationId()
-                    + "': no answer from " + config.getList(EosConfig.BOOTSTRAP_SERVERS_CONFIG) + " within 60 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while starting pipeline " + config.applicationId(), e);
+        if (closeRequested) {
+            l.requestStop();
         }
     }
 
     /**
      * Stops the pipeline: the records processed so far are committed, the clients closed, the group left.
-     * Idempotent; may be called from any thread, including a state listener (then it does not wait).
+     * Idempotent; may be called from any thread, including a state listener (then it does not wait). If the
+     * timeout runs out first, the pipeline stops waiting for its commit: its producers are closed without
+     * committing or aborting, and the broker aborts their open transaction after {@code transaction.timeout.ms};
+     * nothing is lost, the records are processed again.
      *
-     * @param timeout how long to wait for the pipeline thread to finish
+     * @param timeout how long to wait for the pipeline to stop
      * @return whether the pipeline reached {@link State#STOPPED} or {@link State#FAILED} within the timeout
      */
     public boolean close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        if (state() == State.CREATED && transitionIfPossible(State.STOPPED)) {
+        closeRequested = true;
+        if (state() == State.CREATED && lifecycle.transitionIfPossible(State.STOPPED)) {
             return true; // never started: nothing to stop
         }
-        TransactionalLoop<K, V> l = loop;
+        long deadline = System.nanoTime() + Math.max(1, timeout.toMillis()) * 1_000_000L;
+        PollLoop<K, V> l = loop;
         if (l != null) {
             l.requestStop();
         }
         Thread t = thread;
-        if (t == null || t == Thread.currentThread()) {
+        if (t == Thread.currentThread()) {
             return state().isTerminal();
         }
         try {
-            t.join(Math.max(1, timeout.toMillis()));
+            while (t == null && !state().isTerminal() && System.nanoTime() < deadline) {
+                Thread.sleep(10); // start() is checking topics; it sees closeRequested
+                t = thread;
+            }
+            if (t != null) {
+                if (loop != null) {
+                    loop.requestStop();
+                }
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+                if (t.isAlive()) {
+                    loop.abandon();
+                    t.join(5_000);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -264,79 +236,30 @@ public final class Pipeline<K, V> implements AutoCloseable {
 
     /** The current state. */
     public State state() {
-        synchronized (stateLock) {
-            return state;
-        }
+        return lifecycle.state();
     }
 
     /** The error that made the pipeline fail, or null. */
     public Throwable failure() {
-        return failure;
+        return lifecycle.failure();
     }
 
     /** Adds a listener told of every later state change. */
     public void addStateListener(StateListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        lifecycle.addListener(listener);
     }
 
     /** The application id of this pipeline. */
     public String applicationId() {
-        return config.applicationId();
+        return settings.applicationId();
     }
 
-    /** The transactional id of this instance: {@code <application.id>-<instance.id>}. */
-    public String transactionalId() {
-        return config.transactionalId();
-    }
-
-    // ---- called by the loop ----
-
-    void transition(State next) {
-        State old;
-        synchronized (stateLock) {
-            old = state;
-            if (!old.canTransitionTo(next)) {
-                throw new IllegalStateException("Pipeline '" + config.applicationId() + "' cannot go from "
-                        + old + " to " + next);
-            }
-            state = next;
-        }
-        log.info("[app={}] state {} -> {}", config.applicationId(), old, next);
-        for (StateListener l : listeners) {
-            try {
-                l.onChange(next, old);
-            } catch (RuntimeException e) {
-                log.warn("[app={}] state listener threw on {} -> {}", config.applicationId(), old, next, e);
-            }
-        }
-    }
-
-    boolean transitionIfPossible(State next) {
-        synchronized (stateLock) {
-            if (!state.canTransitionTo(next)) {
-                return false;
-            }
-        }
-        try {
-            transition(next);
-            return true;
-        } catch (IllegalStateException raced) {
-            return false;
-        }
-    }
-
-    void fail(Throwable cause) {
-        failure = cause;
-        if (!transitionIfPossible(State.FAILED)) {
-            return;
-        }
-        if (fatalErrorHandler != null) {
-            try {
-                fatalErrorHandler.onFatalError(cause);
-            } catch (RuntimeException e) {
-                log.warn("[app={}] fatal error handler threw", config.applicationId(), e);
-            }
-        }
+    /**
+     * The transactional ids of this instance's two producers: {@code <application.id>-<instance.id>-0} and
+     * {@code -1}. Transactions overlap: one producer commits while the other takes the next transaction.
+     */
+    public List<String> transactionalIds() {
+        return settings.transactionalIds();
     }
 
     /**
@@ -355,6 +278,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
         private Processor<K, V> processor;
         private StateListener stateListener;
         private FatalErrorHandler fatalErrorHandler;
+        private KafkaClients clients = KafkaClients.real();
 
         private Builder(Serde<K> keySerde, Serde<V> valueSerde) {
             this.keySerde = Objects.requireNonNull(keySerde, "keySerde");
@@ -434,6 +358,12 @@ public final class Pipeline<K, V> implements AutoCloseable {
             return this;
         }
 
+        /** Test seam: the factory of the Kafka clients. */
+        Builder<K, V> clients(KafkaClients factory) {
+            this.clients = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
         /** A listener told of every state change. */
         public Builder<K, V> stateListener(StateListener listener) {
             this.stateListener = listener;
@@ -464,7 +394,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
                     throw new IllegalStateException("Topic '" + in + "' is both an input and an output");
                 }
             }
-            return new Pipeline<>(this);
+            return new Pipeline<>(this, new EosConfig(props));
         }
     }
 }

@@ -1,16 +1,16 @@
-package dev.eos;
+package dev.eos.internals.failure;
 
 import java.util.Random;
 
 /** Backoff between attempts of a failed record: exponential (or fixed) with jitter, bounded. */
-final class RetryPolicy {
-    final int maxAttempts;
+public final class RetryPolicy {
+    public final int maxAttempts;
     final long backoffMs;
     final long maxBackoffMs;
     final double multiplier;
     final double jitter;
 
-    RetryPolicy(int maxAttempts, long backoffMs, long maxBackoffMs, double multiplier, double jitter) {
+    public RetryPolicy(int maxAttempts, long backoffMs, long maxBackoffMs, double multiplier, double jitter) {
         this.maxAttempts = maxAttempts;
         this.backoffMs = backoffMs;
         this.maxBackoffMs = maxBackoffMs;
@@ -19,12 +19,12 @@ final class RetryPolicy {
     }
 
     /** Whether another attempt follows attempt number {@code attempts} (1 for the first). */
-    boolean shouldRetry(int attempts) {
+    public boolean shouldRetry(int attempts) {
         return attempts < maxAttempts;
     }
 
     /** The wait after failed attempt number {@code attempts}, in milliseconds, within [0, maxBackoffMs]. */
-    long delayMs(int attempts, Random random) {
+    public long delayMs(int attempts, Random random) {
         double nominal = backoffMs * Math.pow(multiplier, Math.max(0, attempts - 1));
         nominal = Math.min(nominal, maxBackoffMs);
         double spread = nominal * jitter * (2 * random.nextDouble() - 1);

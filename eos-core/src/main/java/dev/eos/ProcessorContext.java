@@ -1,0 +1,50 @@
+package dev.eos;
+
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * What a {@link Processor} can do and know while it processes one record: emit outputs to declared topics,
+ * learn which attempt this is, and the pipeline's identity. Everything emitted during one
+ * {@link Processor#process} call is committed in the same transaction as that record's offset, or not at all;
+ * the outputs of an attempt that fails are discarded.
+ *
+ * <p>The context given to {@code process} is valid only during that call. The one given to
+ * {@link Processor#init} can tell the identity but cannot emit.
+ */
+public interface ProcessorContext {
+
+    /**
+     * Emits one record to a declared output topic, with the input record's timestamp; the producer's
+     * partitioner picks the partition from the serialized key.
+     *
+     * @throws IllegalArgumentException if the topic was not declared on the pipeline builder
+     * @throws IllegalStateException if called outside the {@code process} call this context was given to
+     */
+    default <K, V> void emit(OutputTopic<K, V> topic, K key, V value) {
+        emit(OutputRecord.to(topic, key, value));
+    }
+
+    /**
+     * Emits one record with headers (may be null; they are copied), see {@link #emit(OutputTopic, Object, Object)}.
+     */
+    default <K, V> void emit(OutputTopic<K, V> topic, K key, V value, Headers headers) {
+        emit(OutputRecord.to(topic, key, value).withHeaders(headers));
+    }
+
+    /**
+     * Emits one record, with the partition, timestamp and headers it names.
+     *
+     * @throws IllegalArgumentException if the topic was not declared on the pipeline builder
+     * @throws IllegalStateException if called outside the {@code process} call this context was given to
+     */
+    <K, V> void emit(OutputRecord<K, V> record);
+
+    /** The attempt of the current record: 1 for the first, 2 for the first retry; 0 in {@code init}. */
+    int attempt();
+
+    /** The pipeline's {@code application.id}. */
+    String applicationId();
+
+    /** This instance's {@code instance.id} (a random value when none was configured). */
+    String instanceId();
+}

@@ -1,0 +1,215 @@
+package dev.eos.internals.exec;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs records on a pool of worker threads so that records with the same ordering key run one at a time, in
+ * the order they were submitted, and records with different keys (or no key) run in parallel.
+ *
+ * <p>Records whose key is free wait in one FIFO ready queue that every worker takes from, so any ready record
+ * starts as soon as any worker is free: a slow record, or a key whose records keep coming, never holds back an
+ * unrelated key. When a record of a key finishes, the next record of that key joins the tail of the ready
+ * queue. A record whose task asks for a retry keeps its key busy until it runs again, so later records of the
+ * key wait behind it while other keys flow. No lock is held while a task runs.
+ *
+ * <p>Workers are handed out as drainers (at most {@code concurrency} at once), each taking records from the
+ * ready queue until it is empty, so a burst of records costs one hand-off per worker, not one per record.
+ */
+public final class Dispatcher {
+
+    /** The work done for one record. */
+    public interface Task {
+        /** Runs the record; returns the delay in milliseconds before it must run again, or -1 when done. */
+        long run(Work w);
+    }
+
+    private final Task task;
+    private final int concurrency;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timer;
+    private final AttemptWatchdog watchdog;
+    private final ConcurrentLinkedQueue<Work> ready = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger drainers = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Keys with a record running or waiting for a retry; the queue holds the records waiting behind it. */
+    private final Map<Object, ArrayDeque<Work>> busy = new HashMap<>();
+
+    /**
+     * @param watchdog times the attempts of this pool's workers; null for none
+     */
+    public Dispatcher(String threadPrefix, int concurrency, Task task, AttemptWatchdog watchdog) {
+        this.task = task;
+        this.concurrency = concurrency;
+        this.watchdog = watchdog;
+        this.workers = Executors.newFixedThreadPool(concurrency, WorkerThread.factory(threadPrefix + "-worker-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(WorkerThread.factory(threadPrefix + "-timer-"));
+        if (watchdog != null) {
+            long every = watchdog.checkIntervalMs();
+            timer.scheduleWithFixedDelay(watchdog::check, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Queues a record; it runs when its key is free and a worker is. */
+    public void submit(Work w) {
+        submitAll(List.of(w));
+    }
+
+    /** Queues records in order. */
+    public void submitAll(List<Work> batch) {
+        int added = 0;
+        lock.lock();
+        try {
+            for (Work w : batch) {
+                Object key = w.orderingKey;
+                if (key != null) {
+                    ArrayDeque<Work> waiting = busy.get(key);
+                    if (waiting != null) {
+                        waiting.addLast(w);
+                        continue;
+                    }
+                    busy.put(key, new ArrayDeque<>());
+                }
+                ready.add(w);
+                added++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (added > 0) {
+            startDrainers(added);
+        }
+    }
+
+    /** Starts up to {@code wanted} more drainers, within {@code concurrency}. */
+    private void startDrainers(int wanted) {
+        for (int i = 0; i < wanted; i++) {
+            int n = drainers.get();
+            if (n >= concurrency) {
+                return;
+            }
+            if (!drainers.compareAndSet(n, n + 1)) {
+                i--;
+                continue;
+            }
+            try {
+                workers.execute(this::drain);
+            } catch (RejectedExecutionException shutDown) {
+                drainers.decrementAndGet();
+                return;
+            }
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            Work w;
+            while ((w = ready.poll()) != null) {
+                runOne(w);
+            }
+            drainers.decrementAndGet();
+            // a record queued after the last poll and before the decrement would have found no free drainer
+            if (ready.isEmpty() || !rejoin()) {
+                return;
+            }
+        }
+    }
+
+    private boolean rejoin() {
+        while (true) {
+            int n = drainers.get();
+            if (n >= concurrency) {
+                return false;
+            }
+            if (drainers.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void runOne(Work w) {
+        w.retry = null;
+        long retryDelay;
+        try {
+            retryDelay = task.run(w);
+        } catch (RuntimeException | Error e) {
+            retryDelay = -1; // the task records its own failures; never leave a key busy
+        }
+        if (retryDelay >= 0) {
+            try {
+                w.retry = timer.schedule(() -> requeue(w), retryDelay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shutDown) {
+                // the pool is closing
+            }
+            return;
+        }
+        Work next = release(w.orderingKey);
+        if (next != null) {
+            requeue(next);
+        }
+    }
+
+    private void requeue(Work w) {
+        ready.add(w);
+        startDrainers(1);
+    }
+
+    /**
+     * Runs a record that waits for a retry now instead of when its backoff ends, if it still waits: used when its
+     * partition's epoch is dropped, so that the record is cancelled at once and its key freed for the next epoch.
+     */
+    public void expedite(Work w) {
+        java.util.concurrent.Future<?> f = w.retry;
+        if (f != null && f.cancel(false)) {
+            requeue(w);
+        }
+    }
+
+    private Work release(Object key) {
+        if (key == null) {
+            return null;
+        }
+        lock.lock();
+        try {
+            ArrayDeque<Work> waiting = busy.get(key);
+            Work next = waiting == null ? null : waiting.pollFirst();
+            if (next == null) {
+                busy.remove(key);
+            }
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of keys with a record running or waiting (for tests and metrics). */
+    public int busyKeys() {
+        lock.lock();
+        try {
+            return busy.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the threads; running attempts are interrupted. */
+    public void shutdownNow() {
+        timer.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    /** Waits up to {@code timeoutMs} for the worker threads to end after {@link #shutdownNow()}. */
+    public boolean awaitTermination(long timeoutMs) throws InterruptedException {
+        return workers.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.eos.internals.exec;
+
+import dev.eos.InputRecord;
+import dev.eos.NonRetryableException;
+import dev.eos.OutputTopic;
+import dev.eos.ProcessingException;
+import dev.eos.Processor;
+import dev.eos.internals.failure.FailurePolicy;
+import dev.eos.internals.failure.RetryPolicy;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one attempt of one record on a worker thread: deserialize, call the processor with its own copy of the
+ * headers and a fresh context, and either hand the serialized outputs back as completed, ask the
+ * {@link Dispatcher} for a retry after a backoff, or apply the {@link FailurePolicy}. Records of a dropped
+ * epoch are cancelled without running.
+ *
+ * @param <K> input key type
+ * @param <V> input value type
+ */
+public final class RecordRunner<K, V> implements Dispatcher.Task {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordRunner.class);
+
+    private final String app;
+    private final String instanceId;
+    private final Deserializer<K> keyDeserializer;
+    private final Deserializer<V> valueDeserializer;
+    private final Processor<K, V> processor;
+    private final Map<String, OutputTopic<?, ?>> outputTopics;
+    private final RetryPolicy retry;
+    private final FailurePolicy failures;
+    private final AttemptWatchdog watchdog;
+    private final long timeoutMs;
+    private final Consumer<Work> completed;
+
+    public RecordRunner(String app, String instanceId, Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer, Processor<K, V> processor, Map<String, OutputTopic<?, ?>> outputTopics,
+            RetryPolicy retry, FailurePolicy failures, AttemptWatchdog watchdog, long timeoutMs,
+            Consumer<Work> completed) {
+        this.app = app;
+        this.instanceId = instanceId;
+        this.keyDeserializer = keyDeserializer;
+        this.valueDeserializer = valueDeserializer;
+        this.processor = processor;
+        this.outputTopics = outputTopics;
+        this.retry = retry;
+        this.failures = failures;
+        this.watchdog = watchdog;
+        this.timeoutMs = timeoutMs;
+        this.completed = completed;
+    }
+
+    @Override
+    public long run(Work w) {
+        if (!w.epoch.mayRun(w.started)) {
+            return cancel(w);
+        }
+        w.started = true;
+        w.attempts++;
+        ConsumerRecord<byte[], byte[]> raw = w.raw;
+        K key;
+        V value;
+        try {
+            key = keyDeserializer.deserialize(raw.topic(), raw.headers(), raw.key());
+            value = valueDeserializer.deserialize(raw.topic(), raw.headers(), raw.value());
+        } catch (RuntimeException e) {
+            noteFailure(w);
+            return finalFailure(w, new SerializationException("Cannot deserialize the key or value of "
+                    + w.coordinates() + ": " + e, e));
+        }
+        InputRecord<K, V> record = new InputRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(),
+                key, value, new RecordHeaders(raw.headers().toArray()));
+        RecordContext context = RecordContext.forAttempt(outputTopics, app, instanceId, w.coordinates(),
+                raw.timestamp(), w.attempts);
+        Throwable thrown = null;
+        if (watchdog != null) {
+            watchdog.begin(w);
+        }
+        try {
+            processor.process(record, context);
+        } catch (Exception | Error e) {
+            thrown = e;
+        } finally {
+            if (watchdog != null) {
+                watchdog.end();
+            }
+        }
+        var outputs = context.close();
+        if (thrown == null && watchdog != null && watchdog.timedOut(w)) {
+            thrown = new TimeoutException("processing.timeout.ms (" + timeoutMs + " ms) exceeded");
+        } else if (thrown != null && watchdog != null && watchdog.timedOut(w)) {
+            thrown = new TimeoutException("processing.timeout.ms (" + timeoutMs + " ms) exceeded; the processor "
+                    + "then threw " + thrown);
+        }
+        if (thrown == null) {
+            w.setOutputs(outputs);
+            completed.accept(w);
+            return -1;
+        }
+        noteFailure(w);
+        if (w.epoch.discarded) {
+            return cancel(w);
+        }
+        if (thrown instanceof Error) {
+            w.failure = new ProcessingException("The processor failed with an error: " + thrown, raw.topic(),
+                    raw.partition(), raw.offset(), thrown);
+            completed.accept(w);
+            return -1;
+        }
+        Exception e = (Exception) thrown;
+        if (!(e instanceof NonRetryableException) && retry.shouldRetry(w.attempts)) {
+            long delay = retry.delayMs(w.attempts, ThreadLocalRandom.current());
+            log.info("[app={}] record {} failed (attempt {} of {}), retrying in {} ms: {}", app, w.coordinates(),
+                    w.attempts, retry.maxAttempts, delay, e.toString());
+            return delay;
+        }
+        return finalFailure(w, e);
+    }
+
+    private long cancel(Work w) {
+        w.cancelled = true;
+        completed.accept(w);
+        return -1;
+    }
+
+    private long finalFailure(Work w, Exception cause) {
+        try {
+            w.setOutputs(failures.onFailure(w.raw, cause, w.attempts, w.firstFailureMs, w.lastFailureMs));
+        } catch (ProcessingException stop) {
+            w.failure = stop;
+        }
+        completed.accept(w);
+        return -1;
+    }
+
+    private static void noteFailure(Work w) {
+        long now = System.currentTimeMillis();
+        if (w.firstFailureMs == 0) {
+            w.firstFailureMs = now;
+        }
+        w.lastFailureMs = now;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.eos.internals.runtime;
+
+import dev.eos.Pipeline.FatalErrorHandler;
+import dev.eos.Pipeline.State;
+import dev.eos.Pipeline.StateListener;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that changes a pipeline's {@link State}: checks each transition against
+ * {@link State#canTransitionTo}, tells the listeners outside the lock, and calls the fatal error handler once.
+ */
+public final class Lifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
+
+    private final String app;
+    private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+    private final FatalErrorHandler fatalErrorHandler;
+    private final Object lock = new Object();
+    private State state = State.CREATED;
+    private volatile Throwable failure;
+
+    public Lifecycle(String app, StateListener listener, FatalErrorHandler fatalErrorHandler) {
+        this.app = app;
+        if (listener != null) {
+            listeners.add(listener);
+        }
+        this.fatalErrorHandler = fatalErrorHandler;
+    }
+
+    public State state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    public void addListener(StateListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Moves to {@code next}.
+     *
+     * @throws IllegalStateException if the current state cannot move there
+     */
+    public void transition(State next) {
+        State old;
+        synchronized (lock) {
+            old = state;
+            if (!old.canTransitionTo(next)) {
+                throw new IllegalStateException("Pipeline '" + app + "' cannot go from " + old + " to " + next);
+            }
+            state = next;
+        }
+        log.info("[app={}] state {} -> {}", app, old, next);
+        for (StateListener l : listeners) {
+            try {
+                l.onChange(next, old);
+            } catch (RuntimeException e) {
+                log.warn("[app={}] state listener threw on {} -> {}", app, old, next, e);
+            }
+        }
+    }
+
+    /** Moves to {@code next} if the current state allows it; returns whether it did. */
+    public boolean transitionIfPossible(State next) {
+        synchronized (lock) {
+            if (!state.canTransitionTo(next)) {
+                return false;
+            }
+        }
+        try {
+            transition(next);
+            return true;
+        } catch (IllegalStateException raced) {
+            return false;
+        }
+    }
+
+    /** Records the error and moves to FAILED; the fatal error handler is told once. */
+    public void fail(Throwable cause) {
+        failure = cause;
+        if (!transitionIfPossible(State.FAILED)) {
+            return;
+        }
+        if (fatalErrorHandler != null) {
+            try {
+                fatalErrorHandler.onFatalError(cause);
+            } catch (RuntimeException e) {
+                log.warn("[app={}] fatal error handler threw", app, e);
+            }
+        }
+    }
+}

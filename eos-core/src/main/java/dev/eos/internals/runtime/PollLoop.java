@@ -1,0 +1,392 @@
+package dev.eos.internals.runtime;
+
+import dev.eos.Ordering;
+import dev.eos.OutputTopic;
+import dev.eos.Pipeline.State;
+import dev.eos.ProcessingException;
+import dev.eos.Processor;
+import dev.eos.internals.exec.AttemptWatchdog;
+import dev.eos.internals.exec.Dispatcher;
+import dev.eos.internals.exec.OrderingKey;
+import dev.eos.internals.exec.RecordContext;
+import dev.eos.internals.exec.RecordRunner;
+import dev.eos.internals.exec.Work;
+import dev.eos.internals.failure.FailurePolicy;
+import dev.eos.internals.flow.InFlightLimits;
+import dev.eos.internals.txn.StopRequestedException;
+import dev.eos.internals.txn.Transactions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll thread ({@code eos-<app>-poll}) of a pipeline: it owns the consumer, takes records into their
+ * partition's {@link PartitionTracker}, hands them to the {@link Dispatcher}, takes back the completed ones, sends
+ * each partition's completed prefix into the open transaction ({@link Transactions}), decides when to commit, and
+ * pauses partitions over their share of the in-flight limits. Rebalances are handled by {@link RebalanceHandler},
+ * partition state by {@link Partitions}.
+ *
+ * @param <K> input key type
+ * @param <V> input value type
+ */
+public final class PollLoop<K, V> implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+
+    final String app;
+    final Settings settings;
+    private final List<String> inputTopics;
+    private final KafkaClients clients;
+    final Lifecycle lifecycle;
+    private final Processor<K, V> processor;
+    private final Map<String, OutputTopic<?, ?>> outputTopics;
+    private final Ordering ordering;
+    private final FailurePolicy failures;
+    private final InFlightLimits limits;
+    private final RecordRunner<K, V> runner;
+    private final AttemptWatchdog watchdog;
+    private final int maxPollRecords;
+    final ConcurrentLinkedQueue<Work> completions = new ConcurrentLinkedQueue<>();
+
+    Consumer<byte[], byte[]> consumer;
+    Transactions transactions;
+    Dispatcher dispatcher;
+    Partitions partitions;
+    private volatile boolean stopRequested;
+    private volatile boolean starting = true;
+    private volatile Thread thread;
+    /** Set once the final commit is done or the loop failed: rebalance callbacks of the closing consumer only drop. */
+    volatile boolean closing;
+    /** Records taken and not yet completed by a worker. */
+    private int running;
+
+    public PollLoop(Settings settings, List<String> inputTopics, Map<String, OutputTopic<?, ?>> outputTopics,
+            Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Processor<K, V> processor,
+            Lifecycle lifecycle, KafkaClients clients) {
+        this.app = settings.applicationId();
+        this.settings = settings;
+        this.inputTopics = inputTopics;
+        this.outputTopics = outputTopics;
+        this.clients = clients;
+        this.lifecycle = lifecycle;
+        this.processor = processor;
+        this.ordering = settings.ordering();
+        this.failures = new FailurePolicy(app, settings.failureAction(), settings.deadLetterTopic());
+        this.limits = new InFlightLimits(settings.maxInFlightRecords(), settings.maxInFlightBytes());
+        this.maxPollRecords = settings.maxPollRecords();
+        this.watchdog = settings.processingWarnMs() > 0 || settings.processingTimeoutMs() > 0
+                ? new AttemptWatchdog(app, settings.processingWarnMs(), settings.processingTimeoutMs(), System::nanoTime)
+                : null;
+        this.runner = new RecordRunner<>(app, settings.instanceId(), keyDeserializer, valueDeserializer, processor,
+                outputTopics, settings.retryPolicy(), failures, watchdog, settings.processingTimeoutMs(),
+                completions::add);
+    }
+
+    /** Asks the loop to stop: commit what completed, close the clients. Any thread. */
+    public void requestStop() {
+        stopRequested = true;
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        Thread t = thread;
+        if (starting && t != null) {
+            t.interrupt(); // initTransactions waits up to max.block.ms when the brokers do not answer
+        }
+    }
+
+    /** {@code close(timeout)} ran out: commit waits and retries end, and nothing more is aborted. */
+    public void abandon() {
+        Transactions t = transactions;
+        if (t != null) {
+            t.abandon();
+        }
+        requestStop();
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        Throwable fatal = null;
+        try {
+            processor.init(RecordContext.forInit(outputTopics, app, settings.instanceId()));
+            transactions = new Transactions(settings, clients, new Transactions.Listener() {
+                @Override
+                public void onCommitted(Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> o) {
+                    partitions.onCommitted(o);
+                }
+
+                @Override
+                public void onAborted(boolean fenced) {
+                    partitions.resetAll();
+                    if (fenced) {
+                        partitions.rejoin();
+                    }
+                }
+            }, this::stopRequested);
+            transactions.start();
+            consumer = clients.consumer(settings.consumerConfigs());
+            partitions = new Partitions(this);
+            dispatcher = new Dispatcher("eos-" + app, settings.concurrency(), runner, watchdog);
+            starting = false;
+            Thread.interrupted(); // an interrupt aimed at the start-up is not for the loop
+            if (stopRequested) {
+                return;
+            }
+            consumer.subscribe(inputTopics, new RebalanceHandler(this));
+            lifecycle.transitionIfPossible(State.RUNNING);
+            log.info("[app={}] running as transactional ids {} on {} ({} order, {} workers)", app,
+                    settings.transactionalIds(), inputTopics, ordering, settings.concurrency());
+            while (!stopRequested) {
+                try {
+                    iterate();
+                } catch (WakeupException e) {
+                    if (!stopRequested) {
+                        throw e;
+                    }
+                }
+            }
+            lifecycle.transitionIfPossible(State.STOPPING);
+            drainAndCommit(partitions.all(), "close");
+        } catch (Throwable e) {
+            if (stopRequested && isStop(e)) {
+                log.info("[app={}] stopped before the work in flight was committed: {}", app, e.getMessage());
+            } else {
+                fatal = e;
+            }
+        } finally {
+            shutDown(fatal);
+        }
+    }
+
+    private static boolean isStop(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof StopRequestedException || c instanceof InterruptException
+                    || c instanceof InterruptedException || c instanceof WakeupException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void shutDown(Throwable fatal) {
+        closing = true;
+        starting = false;
+        if (fatal == null) {
+            lifecycle.transitionIfPossible(State.STOPPING);
+        }
+        if (dispatcher != null) {
+            dispatcher.shutdownNow();
+            try {
+                dispatcher.awaitTermination(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean abandoned = transactions != null && transactions.abandoned();
+        if (consumer != null) {
+            try { // before the producers: its revoke callback must find nothing to send
+                consumer.close(CloseOptions.timeout(abandoned ? Duration.ZERO : Duration.ofSeconds(10)));
+            } catch (RuntimeException e) {
+                log.debug("[app={}] closing the consumer: {}", app, e.toString());
+            }
+        }
+        if (transactions != null) {
+            transactions.close(fatal != null);
+        }
+        if (abandoned) {
+            log.warn("[app={}] close timed out: producers closed without committing or aborting; the broker aborts "
+                    + "their open transaction after transaction.timeout.ms ({} ms)", app,
+                    settings.transactionTimeoutMs());
+        }
+        try {
+            processor.close();
+        } catch (Exception e) {
+            log.warn("[app={}] processor close() threw", app, e);
+        }
+        if (fatal != null) {
+            log.error("[app={}] pipeline failed: {}", app, fatal.toString(), fatal);
+            lifecycle.fail(fatal);
+        } else {
+            lifecycle.transitionIfPossible(State.STOPPED);
+        }
+    }
+
+    // ------------------------------------------------------------------ one iteration
+
+    private void iterate() {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollTimeoutMs()));
+        if (!records.isEmpty()) {
+            List<Work> batch = new ArrayList<>(records.count());
+            for (TopicPartition tp : records.partitions()) {
+                PartitionTracker t = partitions.trackerFor(tp);
+                for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                    batch.add(track(t, r));
+                }
+            }
+            dispatcher.submitAll(batch);
+        }
+        transactions.finishCommit(false);
+        drainCompletions();
+        advanceAll();
+        if (transactions.isOpen() && !transactions.isCommitting()) {
+            long age = transactions.openAgeMs();
+            if (age >= settings.commitIntervalMs()) {
+                commit("interval");
+            } else if (transactions.openRecords() >= settings.commitMaxRecords()) {
+                commit("max records");
+            } else if (settings.commitEager() && age >= settings.commitEagerMinMs() && caughtUp()) {
+                commit("caught up");
+            }
+        }
+        partitions.applyBackPressure(limits);
+    }
+
+    private long pollTimeoutMs() {
+        if (transactions.isCommitting()) {
+            return 1; // to start the next commit soon after this one returns
+        }
+        long interval = settings.commitIntervalMs();
+        long untilCommit = transactions.isOpen() ? Math.max(0, interval - transactions.openAgeMs())
+                : Math.max(interval, 100);
+        return running > 0 ? Math.min(untilCommit, 2) : untilCommit;
+    }
+
+    /**
+     * Whether the input has caught up: the records that wait in the log (the lag behind each partition's high
+     * watermark, as of the last fetch) would fit in one poll. Then the open transaction may commit early; while a
+     * backlog waits, transactions run for commit.interval.ms and stay large.
+     */
+    private boolean caughtUp() {
+        long waiting = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isEmpty()) {
+                return false;
+            }
+            waiting += lag.getAsLong();
+            if (waiting > maxPollRecords) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Work track(PartitionTracker t, ConsumerRecord<byte[], byte[]> r) {
+        if (t.committed < 0) {
+            t.committed = r.offset();
+        }
+        Object key;
+        switch (ordering) {
+            case KEY:
+                key = new OrderingKey(t.tp, r.key());
+                break;
+            case PARTITION:
+                key = t.tp;
+                break;
+            default:
+                key = null;
+        }
+        Work w = new Work(r, t.tp, t.epoch, key);
+        t.add(w);
+        running++;
+        return w;
+    }
+
+    /** Takes the records workers completed; fails the pipeline on a record whose action is STOP. */
+    void drainCompletions() {
+        Work w;
+        while ((w = completions.poll()) != null) {
+            running--;
+            PartitionTracker t = partitions.current(w);
+            if (t == null) {
+                continue; // its partition was reset or revoked: the result is dropped
+            }
+            if (w.failure != null && !w.cancelled) {
+                abortAndReset();
+                throw w.failure;
+            }
+            t.completed(w);
+        }
+    }
+
+    /**
+     * Sends the outputs of every completed prefix into the open transaction; not before the outputs of a
+     * committing transaction are all in the log, so that outputs keep the order of their inputs.
+     */
+    void advanceAll() {
+        if (!transactions.maySend()) {
+            return;
+        }
+        for (PartitionTracker t : partitions.all()) {
+            for (Work w : t.advance()) {
+                Exception rejected = transactions.takeRejection(w);
+                if (rejected != null) {
+                    log.warn("[app={}] output of {} was rejected by the broker: {}", app, w.coordinates(),
+                            rejected.toString());
+                    try {
+                        w.setOutputs(failures.onFailure(w.raw, rejected, Math.max(1, w.attempts), w.firstFailureMs,
+                                w.lastFailureMs));
+                    } catch (ProcessingException stop) {
+                        abortAndReset();
+                        throw stop;
+                    }
+                }
+                transactions.send(w);
+            }
+        }
+    }
+
+    private void commit(String reason) {
+        transactions.commit(reason, consumer::groupMetadata);
+    }
+
+    /** Waits for a running commit, aborts the open transaction and resets every partition. */
+    void abortAndReset() {
+        transactions.abortAll();
+        partitions.resetAll();
+    }
+
+    /**
+     * Stops taking new records of these partitions, waits up to {@code drain.timeout.ms} for their running
+     * records, then sends what completed and commits.
+     */
+    void drainAndCommit(List<PartitionTracker> draining, String reason) {
+        transactions.finishCommit(true);
+        for (PartitionTracker t : draining) {
+            t.epoch.acceptingNew = false;
+        }
+        long deadline = System.nanoTime() + settings.drainTimeoutMs() * 1_000_000L;
+        while (draining.stream().anyMatch(PartitionTracker::hasRunning) && System.nanoTime() < deadline
+                && !transactions.abandoned()) {
+            drainCompletions();
+            advanceAll();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StopRequestedException("interrupted while draining");
+            }
+        }
+        drainCompletions();
+        advanceAll();
+        transactions.commitNow(reason, consumer::groupMetadata);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.eos.internals.runtime;
+
+import dev.eos.Pipeline.State;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer's rebalance callbacks, run on the poll thread inside {@code poll}: partitions revoked are drained
+ * and committed before the callback returns (their next owner starts from there); partitions lost are aborted
+ * and dropped. Once the loop is closing (its final commit done) the callbacks only drop.
+ */
+final class RebalanceHandler implements ConsumerRebalanceListener {
+
+    private static final Logger log = LoggerFactory.getLogger(RebalanceHandler.class);
+
+    private final PollLoop<?, ?> loop;
+
+    RebalanceHandler(PollLoop<?, ?> loop) {
+        this.loop = loop;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        if (loop.closing) {
+            loop.partitions.drop(partitions);
+            return;
+        }
+        loop.lifecycle.transitionIfPossible(State.REBALANCING);
+        loop.transactions.finishCommit(true); // the running commit may hold offsets of these partitions
+        List<PartitionTracker> revoked = loop.partitions.of(partitions);
+        if (loop.transactions.isOpen() || !revoked.isEmpty()) {
+            log.info("[app={}] partitions revoked {}: finishing and committing their work first", loop.app,
+                    partitions);
+            loop.drainAndCommit(revoked, "revoke");
+        }
+        loop.partitions.drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        if (loop.closing) {
+            loop.partitions.drop(partitions);
+            return;
+        }
+        loop.lifecycle.transitionIfPossible(State.REBALANCING);
+        log.warn("[app={}] partitions lost {}: aborting the open transaction and dropping their work", loop.app,
+                partitions);
+        loop.abortAndReset();
+        loop.partitions.drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            log.info("[app={}] partitions assigned {}", loop.app, new ArrayList<>(partitions));
+        }
+        if (!loop.stopRequested()) {
+            loop.lifecycle.transitionIfPossible(State.RUNNING);
+        }
+    }
+}

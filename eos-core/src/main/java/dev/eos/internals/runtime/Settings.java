@@ -1,0 +1,174 @@
+package dev.eos.internals.runtime;
+
+import dev.eos.EosConfig;
+import dev.eos.FailureAction;
+import dev.eos.Ordering;
+import dev.eos.internals.failure.RetryPolicy;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The typed view of a validated {@link EosConfig} that the runtime reads, and the Kafka client configurations
+ * derived from it. One instance per pipeline: it fixes the instance id (a random one when none is configured),
+ * so every client and log line of the pipeline names the same ids.
+ */
+public final class Settings {
+
+    /** Consumer settings the pipeline sets itself; an override must agree or is rejected. */
+    public static final Map<String, String> FORCED_CONSUMER = Map.of(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    /** Producer settings the pipeline sets itself; an override must agree or is rejected. */
+    public static final Map<String, String> FORCED_PRODUCER = Map.of(
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+            ProducerConfig.ACKS_CONFIG, "all");
+
+    private final EosConfig config;
+    private final String instanceId;
+
+    public Settings(EosConfig config) {
+        this.config = config;
+        String id = config.getString(EosConfig.INSTANCE_ID_CONFIG);
+        this.instanceId = id == null || id.isEmpty() ? UUID.randomUUID().toString() : id;
+    }
+
+    public String applicationId() {
+        return config.getString(EosConfig.APPLICATION_ID_CONFIG);
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public List<String> bootstrapServers() {
+        return config.getList(EosConfig.BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    /** The transactional id of one of the two producers ({@code slot} 0 or 1). */
+    public String transactionalId(int slot) {
+        return applicationId() + "-" + instanceId + "-" + slot;
+    }
+
+    /** Both transactional ids, slot 0 first. */
+    public List<String> transactionalIds() {
+        return List.of(transactionalId(0), transactionalId(1));
+    }
+
+    public long commitIntervalMs() {
+        return config.getLong(EosConfig.COMMIT_INTERVAL_MS_CONFIG);
+    }
+
+    public boolean commitEager() {
+        return config.getBoolean(EosConfig.COMMIT_EAGER_CONFIG);
+    }
+
+    public long commitEagerMinMs() {
+        return config.getLong(EosConfig.COMMIT_EAGER_MIN_MS_CONFIG);
+    }
+
+    public int commitMaxRecords() {
+        return config.getInt(EosConfig.COMMIT_MAX_RECORDS_CONFIG);
+    }
+
+    public int transactionTimeoutMs() {
+        return config.getInt(EosConfig.TRANSACTION_TIMEOUT_MS_CONFIG);
+    }
+
+    public int maxConsecutiveAborts() {
+        return config.getInt(EosConfig.MAX_ABORTS_CONFIG);
+    }
+
+    public Ordering ordering() {
+        return Ordering.valueOf(config.getString(EosConfig.ORDERING_CONFIG).trim().toUpperCase(Locale.ROOT));
+    }
+
+    public int concurrency() {
+        return config.getInt(EosConfig.CONCURRENCY_CONFIG);
+    }
+
+    public int maxInFlightRecords() {
+        return config.getInt(EosConfig.MAX_IN_FLIGHT_CONFIG);
+    }
+
+    public long maxInFlightBytes() {
+        return config.getLong(EosConfig.MAX_IN_FLIGHT_BYTES_CONFIG);
+    }
+
+    public long processingTimeoutMs() {
+        return config.getLong(EosConfig.PROCESSING_TIMEOUT_MS_CONFIG);
+    }
+
+    public long processingWarnMs() {
+        return config.getLong(EosConfig.PROCESSING_WARN_MS_CONFIG);
+    }
+
+    public FailureAction failureAction() {
+        return FailureAction.valueOf(config.getString(EosConfig.FAILURE_ACTION_CONFIG).trim()
+                .toUpperCase(Locale.ROOT));
+    }
+
+    public String deadLetterTopic() {
+        return config.getString(EosConfig.DEAD_LETTER_TOPIC_CONFIG).trim();
+    }
+
+    public boolean transactionHeader() {
+        return config.getBoolean(EosConfig.TRANSACTION_HEADER_CONFIG);
+    }
+
+    public long drainTimeoutMs() {
+        return config.getLong(EosConfig.DRAIN_TIMEOUT_MS_CONFIG);
+    }
+
+    public RetryPolicy retryPolicy() {
+        return new RetryPolicy(config.getInt(EosConfig.RETRY_MAX_ATTEMPTS_CONFIG),
+                config.getLong(EosConfig.RETRY_BACKOFF_MS_CONFIG), config.getLong(EosConfig.RETRY_BACKOFF_MAX_MS_CONFIG),
+                config.getDouble(EosConfig.RETRY_BACKOFF_MULTIPLIER_CONFIG), config.getDouble(EosConfig.RETRY_JITTER_CONFIG));
+    }
+
+    /** The consumer's max.poll.records, as configured or Kafka's default. */
+    public int maxPollRecords() {
+        Object v = consumerConfigs().get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+        return v == null ? ConsumerConfig.DEFAULT_MAX_POLL_RECORDS : Integer.parseInt(v.toString().trim());
+    }
+
+    public Map<String, Object> consumerConfigs() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationId() + "-" + instanceId + "-consumer");
+        c.putAll(config.originalsWithPrefix(EosConfig.CONSUMER_PREFIX));
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId());
+        c.putAll(FORCED_CONSUMER);
+        return c;
+    }
+
+    /** The configuration of producer {@code slot} (0 or 1); a user's client.id gets the slot appended. */
+    public Map<String, Object> producerConfigs(int slot) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        c.putAll(config.originalsWithPrefix(EosConfig.PRODUCER_PREFIX));
+        Object clientId = c.get(ProducerConfig.CLIENT_ID_CONFIG);
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId == null ? transactionalId(slot) + "-producer"
+                : clientId + "-" + slot);
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(slot));
+        c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, transactionTimeoutMs());
+        c.putAll(FORCED_PRODUCER);
+        return c;
+    }
+
+    public Map<String, Object> adminConfigs() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(CommonClientConfigs.CLIENT_ID_CONFIG, applicationId() + "-" + instanceId + "-admin");
+        c.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        c.putAll(config.originalsWithPrefix(EosConfig.ADMIN_PREFIX));
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return c;
+    }
+}

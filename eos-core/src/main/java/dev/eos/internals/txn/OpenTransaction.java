@@ -1,0 +1,107 @@
+package dev.eos.internals.txn;
+
+import dev.eos.DeadLetter;
+import dev.eos.internals.exec.Work;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction that outputs are sent into: begun on one {@link ProducerSlot}, it sends the outputs of completed
+ * records, remembers the position after the last record sent per partition (the offsets it will commit) and the
+ * first send failure, and stamps outputs with the transaction header when asked. Suspects of the
+ * {@link RejectedOutputProbe} are sent on their own to learn whether the broker rejects them.
+ */
+final class OpenTransaction {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenTransaction.class);
+
+    final ProducerSlot slot;
+    final long startNanos = System.nanoTime();
+    final Map<TopicPartition, OffsetAndMetadata> nextOffsets = new LinkedHashMap<>();
+    final AtomicReference<Exception> sendError = new AtomicReference<>();
+    int records;
+    private final byte[] tag;
+    private final RejectedOutputProbe probe;
+    private final String app;
+
+    /** Begins a transaction on {@code slot}; {@code tag} is the transaction header's value, or null for none. */
+    OpenTransaction(ProducerSlot slot, String tag, RejectedOutputProbe probe, String app) {
+        slot.producer.beginTransaction();
+        this.slot = slot;
+        this.tag = tag == null ? null : tag.getBytes(StandardCharsets.UTF_8);
+        this.probe = probe;
+        this.app = app;
+    }
+
+    /** Sends the outputs of a completed record; its offset is consumed by this transaction. */
+    void send(Work w) {
+        Exception suspicion = probe.takeSuspicion(w);
+        if (suspicion != null && sendError.get() == null) {
+            sendAlone(w, suspicion);
+        } else {
+            send(w, null);
+        }
+        nextOffsets.put(w.tp, new OffsetAndMetadata(w.offset() + 1));
+        records++;
+    }
+
+    private void send(Work w, AtomicReference<Exception> failure) {
+        Producer<byte[], byte[]> producer = slot.producer;
+        for (ProducerRecord<byte[], byte[]> out : w.outputs) {
+            if (tag != null) {
+                out.headers().remove(DeadLetter.TRANSACTION);
+                out.headers().add(DeadLetter.TRANSACTION, tag);
+            }
+            try {
+                producer.send(out, (md, e) -> {
+                    if (e != null) {
+                        onSendFailure(w, e, failure);
+                    }
+                });
+            } catch (KafkaException e) {
+                onSendFailure(w, e, failure);
+            }
+        }
+    }
+
+    private void onSendFailure(Work w, Exception e, AtomicReference<Exception> failure) {
+        if (failure != null) {
+            failure.compareAndSet(null, e);
+        }
+        probe.onSendFailure(w, e);
+        sendError.compareAndSet(null, e);
+    }
+
+    /** Sends a suspect's outputs in a batch of their own, to learn whether the broker rejects them. */
+    private void sendAlone(Work w, Exception suspicion) {
+        Producer<byte[], byte[]> producer = slot.producer;
+        producer.flush();
+        if (sendError.get() != null) {
+            probe.suspectAgain(w, suspicion); // an earlier record failed: no verdict this time
+            send(w, null);
+            return;
+        }
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        send(w, failure);
+        producer.flush();
+        Exception e = failure.get();
+        if (e != null && RejectedOutputProbe.isRecordSpecific(e)) {
+            probe.confirm(w, e);
+            log.info("[app={}] output of {} is rejected on its own ({}); it takes the failure action after the "
+                    + "abort", app, w.coordinates(), e.toString());
+        }
+    }
+
+    long ageMs() {
+        return (System.nanoTime() - startNanos) / 1_000_000L;
+    }
+}
