@@ -1,7 +1,11 @@
 package dev.eos;
 
+import dev.eos.internals.exec.Dispatcher;
+import dev.eos.internals.exec.OrderingKey;
+import dev.eos.internals.exec.Work;
+import dev.eos.internals.runtime.PartitionTracker;
+
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +56,7 @@ public class KeyDispatchBenchmark {
         dispatcher = new Dispatcher("bench", 8, w -> {
             done.countDown();
             return -1;
-        });
+        }, null);
         tracker = new PartitionTracker(new TopicPartition("in", 0));
         records = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
@@ -71,7 +75,7 @@ public class KeyDispatchBenchmark {
     public void dispatch() throws InterruptedException {
         done = new CountDownLatch(RECORDS);
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            dispatcher.submit(new Work(r, tracker, Arrays.asList(tracker, java.nio.ByteBuffer.wrap(r.key()))));
+            dispatcher.submit(new Work(r, tracker.tp, tracker.epoch, new OrderingKey(tracker.tp, r.key())));
         }
         done.await();
     }

@@ -1,5 +1,8 @@
 package dev.eos;
 
+import dev.eos.internals.exec.Work;
+import dev.eos.internals.runtime.PartitionTracker;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -60,14 +63,14 @@ public class OffsetTrackingBenchmark {
         PartitionTracker t = new PartitionTracker(tp);
         Work[] works = new Work[batch];
         for (int i = 0; i < batch; i++) {
-            works[i] = new Work(records.get(i), t, null);
+            works[i] = new Work(records.get(i), tp, t.epoch, null);
             t.add(works[i]);
         }
         long advanced = 0;
         for (int i : completionOrder) {
-            works[i].drained = true;
+            t.completed(works[i]);
             advanced += t.advance().size();
         }
-        return advanced + t.next;
+        return advanced + t.records();
     }
 }

@@ -3,6 +3,7 @@ package dev.eos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eos.internals.runtime.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,11 +29,11 @@ class EosConfigTest {
     @Test
     void shouldForceTheSettingsExactlyOnceDependsOn() {
         EosConfig c = with("instance.id", "w1");
-        assertThat(c.consumerConfigs()).containsEntry("isolation.level", "read_committed")
+        assertThat(new Settings(c).consumerConfigs()).containsEntry("isolation.level", "read_committed")
                 .containsEntry("enable.auto.commit", "false").containsEntry("group.id", "app");
-        assertThat(c.producerConfigs(0)).containsEntry("enable.idempotence", "true").containsEntry("acks", "all")
+        assertThat(new Settings(c).producerConfigs(0)).containsEntry("enable.idempotence", "true").containsEntry("acks", "all")
                 .containsEntry("transactional.id", "app-w1-0").containsEntry("transaction.timeout.ms", 10_000);
-        assertThat(c.producerConfigs(1)).containsEntry("transactional.id", "app-w1-1");
+        assertThat(new Settings(c).producerConfigs(1)).containsEntry("transactional.id", "app-w1-1");
     }
 
     @Test
@@ -60,8 +61,8 @@ class EosConfigTest {
     @Test
     void shouldAcceptOverridesThatAgree() {
         EosConfig c = with("producer.acks", "-1");
-        assertThat(c.producerConfigs(0)).containsEntry("acks", "all");
-        assertThat(with("consumer.max.poll.records", 10).consumerConfigs()).containsEntry("max.poll.records", 10);
+        assertThat(new Settings(c).producerConfigs(0)).containsEntry("acks", "all");
+        assertThat(new Settings(with("consumer.max.poll.records", 10)).consumerConfigs()).containsEntry("max.poll.records", 10);
     }
 
     @Test
@@ -84,6 +85,38 @@ class EosConfigTest {
     }
 
     @Test
+    void shouldRejectADrainTimeoutNotBelowTheTransactionTimeoutNamingBothKeys() {
+        Map<String, Object> m = base();
+        m.put("transaction.timeout.ms", 5000);
+        m.put("drain.timeout.ms", 5000);
+        assertThatThrownBy(() -> new EosConfig(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("drain.timeout.ms").hasMessageContaining("transaction.timeout.ms");
+        m.put("drain.timeout.ms", 4999);
+        assertThat(new EosConfig(m).getLong("drain.timeout.ms")).isEqualTo(4999L);
+    }
+
+    @Test
+    void shouldNameTheTransactionalIdsTheProducersUse() {
+        Map<String, Object> m = base();
+        m.put("instance.id", "w7");
+        Settings s = new Settings(new EosConfig(m));
+        assertThat(s.transactionalIds()).containsExactly("app-w7-0", "app-w7-1");
+        assertThat(s.transactionalIds()).containsExactly((String) s.producerConfigs(0).get("transactional.id"),
+                (String) s.producerConfigs(1).get("transactional.id"));
+        Pipeline<String, String> p = Pipeline.builder(org.apache.kafka.common.serialization.Serdes.String(),
+                org.apache.kafka.common.serialization.Serdes.String()).config(m).inputTopics("in")
+                .processor((r, c) -> { }).build();
+        assertThat(p.transactionalIds()).containsExactly("app-w7-0", "app-w7-1");
+    }
+
+    @Test
+    void shouldGiveEachProducerItsOwnClientIdEvenWhenTheUserSetsOne() {
+        Settings s = new Settings(with("producer.client.id", "mine"));
+        assertThat(s.producerConfigs(0)).containsEntry("client.id", "mine-0");
+        assertThat(s.producerConfigs(1)).containsEntry("client.id", "mine-1");
+    }
+
+    @Test
     void shouldRejectUnknownUnprefixedKeys() {
         assertThatThrownBy(() -> with("isolation.level", "read_committed")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("consumer.");
@@ -91,8 +124,8 @@ class EosConfigTest {
 
     @Test
     void shouldPickARandomInstanceIdWhenNoneIsGiven() {
-        assertThat(new EosConfig(base()).transactionalId()).startsWith("app-")
-                .isNotEqualTo(new EosConfig(base()).transactionalId());
+        assertThat(new Settings(new EosConfig(base())).transactionalId(0)).startsWith("app-").endsWith("-0")
+                .isNotEqualTo(new Settings(new EosConfig(base())).transactionalId(0));
     }
 
     @Test

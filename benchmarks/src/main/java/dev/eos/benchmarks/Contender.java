@@ -39,7 +39,7 @@ enum Contender {
                     .config("consumer.max.poll.records", 2000)
                     .config("producer.linger.ms", 5)
                     .config("producer.batch.size", 256 * 1024)
-                    .processor((r, e) -> e.emit(out, r.key(), scenario.transform(r.value())))
+                    .processor((r, ctx) -> ctx.emit(out, r.key(), scenario.transform(r.value())))
                     .config(EXTRA_EOS_CONFIG)
                     .build();
             p.start();

@@ -69,14 +69,14 @@ public final class MapExample {
                 .inputTopics(input)
                 .outputTopic(out)
                 .config(extraConfig)
-                .processor((record, emitter) -> {
+                .processor((record, context) -> {
                     if (isPoison(record.value(), poisonEvery)) {
                         throw new IllegalStateException("poison record " + record.value());
                     }
                     if (maxSleepMs > 0) {
                         Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(maxSleepMs + 1));
                     }
-                    emitter.emit(out, record.key(), PREFIX + record.value());
+                    context.emit(out, record.key(), PREFIX + record.value());
                 })
                 .build();
     }

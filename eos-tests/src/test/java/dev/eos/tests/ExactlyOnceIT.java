@@ -54,11 +54,11 @@ class ExactlyOnceIT {
             Pipeline<String, String> p = Pipeline.builder(Serdes.String(), Serdes.String())
                     .bootstrapServers(f.bootstrap()).applicationId(f.app).inputTopics(f.input).outputTopic(out)
                     .config("commit.max.records", 10)
-                    .processor((r, e) -> {
+                    .processor((r, ctx) -> {
                         if (r.value().equals("000000057")) {
                             throw new IllegalArgumentException("bad record");
                         }
-                        e.emit(out, r.key(), MapExample.PREFIX + r.value());
+                        ctx.emit(out, r.key(), MapExample.PREFIX + r.value());
                     })
                     .fatalErrorHandler(fatal::complete)
                     .build();

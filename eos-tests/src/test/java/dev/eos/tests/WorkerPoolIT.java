@@ -44,13 +44,13 @@ class WorkerPoolIT {
                     .bootstrapServers(f.bootstrap()).applicationId(f.app).inputTopics(f.input).outputTopic(out)
                     .ordering(Ordering.KEY).concurrency(64)
                     .config("output.transaction.header", true)
-                    .processor((r, e) -> {
+                    .processor((r, ctx) -> {
                         int now = running.incrementAndGet();
                         maxConcurrent.accumulateAndGet(now, Math::max);
                         threads.add(Thread.currentThread().getName());
                         Thread.sleep(ThreadLocalRandom.current().nextInt(3));
                         running.decrementAndGet();
-                        e.emit(out, r.key(), MapExample.PREFIX + r.value());
+                        ctx.emit(out, r.key(), MapExample.PREFIX + r.value());
                     })
                     .build();
             p.start();
@@ -90,14 +90,14 @@ class WorkerPoolIT {
                     .bootstrapServers(f.bootstrap()).applicationId(f.app).inputTopics(f.input).outputTopic(out)
                     .concurrency(8).deadLetterTopic(dlq)
                     .config("retry.max.attempts", 3).config("retry.backoff.ms", 20)
-                    .processor((r, e) -> {
+                    .processor((r, ctx) -> {
                         if (r.value().equals(poison)) {
                             throw new IllegalStateException("cannot handle " + r.value());
                         }
                         if (r.value().equals(hopeless)) {
                             throw new NonRetryableException("never works");
                         }
-                        e.emit(out, r.key(), MapExample.PREFIX + r.value());
+                        ctx.emit(out, r.key(), MapExample.PREFIX + r.value());
                     })
                     .build();
             p.start();
@@ -152,9 +152,9 @@ class WorkerPoolIT {
             Pipeline<String, Integer> p = Pipeline.builder(Serdes.String(), Serdes.Integer())
                     .bootstrapServers(f.bootstrap()).applicationId(f.app).inputTopics(f.input).outputTopic(out)
                     .deadLetterTopic(dlq)
-                    .processor((r, e) -> {
+                    .processor((r, ctx) -> {
                         calls.incrementAndGet();
-                        e.emit(out, r.key(), r.value() * 10);
+                        ctx.emit(out, r.key(), r.value() * 10);
                     })
                     .build();
             p.start();
@@ -190,7 +190,7 @@ class WorkerPoolIT {
             Pipeline<String, String> p = Pipeline.builder(Serdes.String(), Serdes.String())
                     .bootstrapServers(f.bootstrap()).applicationId(f.app).inputTopics(f.input).outputTopic(out)
                     .deadLetterTopic(dlq)
-                    .processor((r, e) -> e.emit(out, r.key(), r.value().equals(big)
+                    .processor((r, ctx) -> ctx.emit(out, r.key(), r.value().equals(big)
                             ? "x".repeat(5_000) : MapExample.PREFIX + r.value()))
                     .build();
             p.start();

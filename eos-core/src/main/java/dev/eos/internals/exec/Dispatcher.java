@@ -149,7 +149,10 @@ public final class Dispatcher {
             try {
                 w.retry = timer.schedule(() -> requeue(w), retryDelay, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException shutDown) {
-                // the pool is closing
+                return; // the pool is closing
+            }
+            if (w.epoch.discarded) {
+                expedite(w); // dropped while the retry was being scheduled: expedite() may have missed it
             }
             return;
         }

@@ -63,7 +63,7 @@ class BrokenPipelineIT {
                     .outputTopic(out).deadLetterTopic(dlq).config("commit.interval.ms", 1_000)
                     .config("commit.eager", false)
                     .config("output.transaction.header", true)
-                    .processor((r, e) -> e.emit(out, r.key(), r.value().equals(BIG)
+                    .processor((r, ctx) -> ctx.emit(out, r.key(), r.value().equals(BIG)
                             ? "x".repeat(5_000) : MapExample.PREFIX + r.value()))
                     .build();
             p.start();

@@ -1,10 +1,11 @@
-package dev.eos;
+package dev.eos.internals.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.eos.internals.exec.Work;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,7 +17,7 @@ class PartitionTrackerTest {
     private static final TopicPartition TP = new TopicPartition("in", 0);
 
     private static Work work(PartitionTracker t, long offset) {
-        return new Work(new ConsumerRecord<>("in", 0, offset, new byte[0], new byte[0]), t, null);
+        return new Work(new ConsumerRecord<>("in", 0, offset, new byte[0], new byte[0]), t.tp, t.epoch, null);
     }
 
     /**
@@ -46,22 +47,30 @@ class PartitionTrackerTest {
                     order.set(j, tmp);
                 }
                 List<Work> advanced = new ArrayList<>();
+                long next = -1;
                 for (Work done : order) {
-                    done.drained = true;
+                    t.completed(done);
                     advanced.addAll(t.advance());
+                    if (!advanced.isEmpty()) {
+                        next = advanced.get(advanced.size() - 1).offset() + 1;
+                    }
                     // every record below the advanced position is complete
                     for (Work w : works) {
-                        if (t.next >= 0 && w.offset() < t.next) {
-                            assertThat(w.drained).isTrue();
+                        if (next >= 0 && w.offset() < next) {
+                            assertThat(w.completed).isTrue();
                         }
                     }
                     // the first incomplete record, if any, is at or past the position
-                    works.stream().filter(w -> !w.drained).findFirst()
-                            .ifPresent(first -> assertThat(t.next).isLessThanOrEqualTo(first.offset()));
+                    long position = next;
+                    works.stream().filter(w -> !w.completed).findFirst()
+                            .ifPresent(first -> assertThat(position).isLessThanOrEqualTo(first.offset()));
+                    // a record counts until it is advanced
+                    assertThat(t.records()).isEqualTo(works.size() - advanced.size());
                 }
                 assertThat(advanced).containsExactlyElementsOf(works);
-                assertThat(t.next).isEqualTo(works.get(works.size() - 1).offset() + 1);
-                assertThat(t.size()).isZero();
+                assertThat(next).isEqualTo(works.get(works.size() - 1).offset() + 1);
+                assertThat(t.records()).isZero();
+                assertThat(t.bytes()).isZero();
             });
     }
 
@@ -74,13 +83,13 @@ class PartitionTrackerTest {
         t.add(a);
         t.add(b);
         t.add(c);
-        a.drained = true;
-        b.drained = true;
+        t.completed(a);
         b.cancelled = true;
-        c.drained = true;
+        t.completed(b);
+        t.completed(c);
         assertThat(t.advance()).containsExactly(a);
-        assertThat(t.next).isEqualTo(2);
         assertThat(t.advance()).isEmpty();
+        assertThat(t.records()).isEqualTo(2);
     }
 
     @Test
@@ -92,14 +101,35 @@ class PartitionTrackerTest {
     }
 
     @Test
-    void shouldReturnHeldBytesOnDiscard() {
+    void shouldCountACompletedRecordHeldBehindAnIncompleteOneUntilItIsAdvanced() {
+        PartitionTracker t = new PartitionTracker(TP);
+        Work stuck = work(t, 1);
+        Work done = work(t, 2);
+        t.add(stuck);
+        t.add(done);
+        long input = stuck.inputBytes + done.inputBytes;
+        assertThat(t.bytes()).isEqualTo(input);
+        done.setOutputs(List.of(new org.apache.kafka.clients.producer.ProducerRecord<>("out", new byte[10],
+                new byte[90])));
+        t.completed(done);
+        assertThat(t.advance()).isEmpty();
+        assertThat(t.records()).as("a held record still counts").isEqualTo(2);
+        assertThat(t.bytes()).as("input and held output bytes").isEqualTo(input + done.outputBytes);
+        t.completed(stuck);
+        assertThat(t.advance()).containsExactly(stuck, done);
+        assertThat(t.records()).isZero();
+        assertThat(t.bytes()).isZero();
+    }
+
+    @Test
+    void shouldDropAnEpochAndReturnItsRecords() {
         PartitionTracker t = new PartitionTracker(TP);
         Work a = work(t, 1);
         t.add(a);
-        a.setOutputs(List.of(new org.apache.kafka.clients.producer.ProducerRecord<>("out", new byte[10], new byte[90])));
-        a.drained = true;
-        assertThat(t.discard()).isEqualTo(a.outputBytes).isGreaterThanOrEqualTo(100);
-        assertThat(t.discarded).isTrue();
-        assertThat(t.acceptingNew).isFalse();
+        assertThat(t.discard()).containsExactly(a);
+        assertThat(t.epoch.discarded).isTrue();
+        assertThat(t.epoch.acceptingNew).isFalse();
+        assertThat(t.records()).isZero();
+        assertThat(t.bytes()).isZero();
     }
 }

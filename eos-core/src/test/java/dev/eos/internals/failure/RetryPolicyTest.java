@@ -1,4 +1,4 @@
-package dev.eos;
+package dev.eos.internals.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
