@@ -97,24 +97,24 @@ public final class EosConfig extends AbstractConfig {
             + "cores.";
 
     public static final String MAX_IN_FLIGHT_CONFIG = "max.in.flight.records";
-    private static final String MAX_IN_FLIGHT_DOC = "Most records taken from the consumer and not yet sent "
+    private static final String MAX_IN_FLIGHT_DOC = "Records taken from the consumer and not yet sent "
             + "(queued, running, waiting for a retry, or completed and held behind an earlier offset of their "
-            + "partition). Each assigned partition gets an equal share; a partition that reaches its share is "
-            + "paused until its records are sent, while the others keep fetching, so a stuck record holds back "
-            + "only its own partition. One poll may overshoot a share by up to consumer max.poll.records. Keep it "
-            + "a few polls deep per partition, so that fetching goes on while a commit flushes.";
+            + "partition) at which fetching is paused: once the pipeline holds this many, the partitions holding "
+            + "at least an equal share of it are paused until they drop below it, while the others keep fetching, "
+            + "so a stuck record holds back only its own partition. One poll may overshoot it by up to consumer "
+            + "max.poll.records. Keep it a few polls deep, so that fetching goes on while a commit flushes.";
 
     public static final String MAX_IN_FLIGHT_BYTES_CONFIG = "max.in.flight.bytes";
-    private static final String MAX_IN_FLIGHT_BYTES_DOC = "Most bytes held for records taken from the consumer "
-            + "and not yet sent: their serialized input (key, value, headers) and, once they completed, their "
-            + "serialized outputs. Like max.in.flight.records, it is shared among the assigned partitions: a "
-            + "partition over its share is paused until its records are sent, the others keep fetching.";
+    private static final String MAX_IN_FLIGHT_BYTES_DOC = "Bytes held for records taken from the consumer and "
+            + "not yet sent (their serialized input: key, value, headers; and once they completed, their serialized "
+            + "outputs) at which fetching is paused, like max.in.flight.records: once reached, the partitions "
+            + "holding at least an equal share of it are paused until they drop below it.";
 
     public static final String PROCESSING_TIMEOUT_MS_CONFIG = "processing.timeout.ms";
     private static final String PROCESSING_TIMEOUT_MS_DOC = "Longest time one attempt of the processor may run "
             + "for one record. Past it the worker thread is interrupted and the attempt counts as failed (with a "
-            + "ProcessingTimeoutException), so retry.max.attempts and failure.action apply. A processor that "
-            + "ignores interruption keeps its worker until it returns, and its result is then discarded. "
+            + "java.util.concurrent.TimeoutException), so retry.max.attempts and failure.action apply. A processor "
+            + "that ignores interruption keeps its worker until it returns, and its result is then discarded. "
             + "0 disables the timeout.";
 
     public static final String PROCESSING_WARN_MS_CONFIG = "processing.warn.ms";

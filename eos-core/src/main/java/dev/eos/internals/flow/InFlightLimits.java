@@ -1,11 +1,13 @@
 package dev.eos.internals.flow;
 
 /**
- * Back-pressure: how many records and bytes a partition may hold taken but not yet sent. The limits
- * ({@code max.in.flight.records}, {@code max.in.flight.bytes}) are shared equally among the assigned
- * partitions; a partition at or over its share is paused (the consumer stops fetching it) until its records are
- * sent, while the others keep fetching. So a stuck record holds back only its own partition, and what the
- * pipeline holds stays within the limits plus one poll.
+ * Back-pressure: which partitions stop fetching. A record counts from the poll that took it until its outputs
+ * are sent. While the pipeline holds less than {@code max.in.flight.records} and {@code max.in.flight.bytes},
+ * every partition fetches (a busy partition may use what idle ones leave). Once a limit is reached, the
+ * partitions holding at least their equal share of it are paused until they drop below it, and the others keep
+ * fetching. So a stuck record holds back only its own partition (paused once the pipeline is full), and the
+ * pipeline holds at most the limit plus one poll and the shares of the partitions still fetching: under twice the
+ * limit in the worst case, the limit plus a few polls in practice.
  */
 public final class InFlightLimits {
 
@@ -27,8 +29,12 @@ public final class InFlightLimits {
         return Math.max(1, maxBytes / Math.max(1, partitions));
     }
 
-    /** Whether a partition holding {@code records} and {@code bytes} must be paused. */
-    public boolean overShare(int records, long bytes, int partitions) {
-        return records >= recordShare(partitions) || bytes >= byteShare(partitions);
+    /**
+     * Whether a partition holding {@code records} and {@code bytes} must be paused, when the pipeline holds
+     * {@code totalRecords} and {@code totalBytes} over {@code partitions} assigned partitions.
+     */
+    public boolean mustPause(int records, long bytes, long totalRecords, long totalBytes, int partitions) {
+        return (totalRecords >= maxRecords && records >= recordShare(partitions))
+                || (totalBytes >= maxBytes && bytes >= byteShare(partitions));
     }
 }

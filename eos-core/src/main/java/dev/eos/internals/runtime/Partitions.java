@@ -111,19 +111,25 @@ final class Partitions {
         }
     }
 
-    /** Pauses the partitions over their share of the in-flight limits, resumes the others. */
+    /** Pauses the partitions over their share of a reached in-flight limit, resumes the others. */
     void applyBackPressure(InFlightLimits limits) {
         Set<TopicPartition> assigned = loop.consumer.assignment();
         int n = assigned.size();
         if (n == 0) {
             return;
         }
+        long totalRecords = 0;
+        long totalBytes = 0;
+        for (PartitionTracker t : trackers.values()) {
+            totalRecords += t.records();
+            totalBytes += t.bytes();
+        }
         Set<TopicPartition> paused = loop.consumer.paused();
         List<TopicPartition> pause = new ArrayList<>(0);
         List<TopicPartition> resume = new ArrayList<>(0);
         for (TopicPartition tp : assigned) {
             PartitionTracker t = trackers.get(tp);
-            boolean over = t != null && limits.overShare(t.records(), t.bytes(), n);
+            boolean over = t != null && limits.mustPause(t.records(), t.bytes(), totalRecords, totalBytes, n);
             if (over && !paused.contains(tp)) {
                 pause.add(tp);
             } else if (!over && paused.contains(tp)) {
