@@ -44,9 +44,9 @@ public class EmitPathBenchmark {
 
     @Benchmark
     public Work emitOne() {
-        RecordContext context = RecordContext.forAttempt(declared, "bench", "i", "in-0@0", 1L, 1);
-        context.emit(topic, key, value);
         Work w = new Work(input, tp, epoch, null);
+        RecordContext context = RecordContext.forAttempt(declared, "bench", "i", w, 1L, 1);
+        context.emit(topic, key, value);
         w.setOutputs(context.close());
         return w;
     }

@@ -196,7 +196,7 @@ public final class EosConfig extends AbstractConfig {
             .define(ORDERING_CONFIG, Type.STRING, Ordering.KEY.name(), enumValidator(Ordering.values()),
                     Importance.HIGH, ORDERING_DOC)
             .define(CONCURRENCY_CONFIG, Type.INT, 16, Range.between(1, 10_000), Importance.HIGH, CONCURRENCY_DOC)
-            .define(MAX_IN_FLIGHT_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, MAX_IN_FLIGHT_DOC)
+            .define(MAX_IN_FLIGHT_CONFIG, Type.INT, 50_000, Range.atLeast(1), Importance.MEDIUM, MAX_IN_FLIGHT_DOC)
             .define(MAX_IN_FLIGHT_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024),
                     Importance.MEDIUM, MAX_IN_FLIGHT_BYTES_DOC)
             .define(PROCESSING_TIMEOUT_MS_CONFIG, Type.LONG, 300_000L, Range.between(0, 86_400_000),

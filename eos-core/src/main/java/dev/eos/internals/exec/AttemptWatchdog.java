@@ -53,7 +53,10 @@ public final class AttemptWatchdog {
         Thread t = Thread.currentThread();
         if (t instanceof WorkerThread) {
             WorkerThread wt = (WorkerThread) t;
-            threads.add(wt);
+            if (!wt.watched) {
+                wt.watched = true;
+                threads.add(wt);
+            }
             wt.begin(w);
         }
     }

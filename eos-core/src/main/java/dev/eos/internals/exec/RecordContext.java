@@ -19,14 +19,15 @@ public final class RecordContext implements ProcessorContext {
     private final Map<String, OutputTopic<?, ?>> outputTopics;
     private final String applicationId;
     private final String instanceId;
-    private final String source;
+    /** The record of this attempt, named in error messages; null in init. */
+    private final Work source;
     private final long inputTimestamp;
     private final int attempt;
     private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
     private volatile boolean closed;
 
     private RecordContext(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId, String instanceId,
-            String source, long inputTimestamp, int attempt, boolean open) {
+            Work source, long inputTimestamp, int attempt, boolean open) {
         this.outputTopics = outputTopics;
         this.applicationId = applicationId;
         this.instanceId = instanceId;
@@ -36,23 +37,24 @@ public final class RecordContext implements ProcessorContext {
         this.closed = !open;
     }
 
-    /** The context of one attempt of the record at {@code source}. */
+    /** The context of one attempt of {@code source}. */
     public static RecordContext forAttempt(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId,
-            String instanceId, String source, long inputTimestamp, int attempt) {
+            String instanceId, Work source, long inputTimestamp, int attempt) {
         return new RecordContext(outputTopics, applicationId, instanceId, source, inputTimestamp, attempt, true);
     }
 
     /** The context given to {@code Processor.init}: identity only. */
     public static RecordContext forInit(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId,
             String instanceId) {
-        return new RecordContext(outputTopics, applicationId, instanceId, "init", -1, 0, false);
+        return new RecordContext(outputTopics, applicationId, instanceId, null, -1, 0, false);
     }
 
     @Override
     public <K, V> void emit(OutputRecord<K, V> record) {
         if (closed) {
-            throw new IllegalStateException("emit() called outside process() of " + source
-                    + ": a context is valid only during the call it was given to");
+            throw new IllegalStateException(source == null ? "emit() is not possible in init()"
+                    : "emit() called after process() of " + source.coordinates()
+                    + " returned: a context is valid only during the call it was given to");
         }
         OutputTopic<K, V> topic = record.topic();
         if (outputTopics.get(topic.name()) != topic) {

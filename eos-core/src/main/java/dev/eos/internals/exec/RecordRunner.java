@@ -80,8 +80,8 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         }
         InputRecord<K, V> record = new InputRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(),
                 key, value, new RecordHeaders(raw.headers().toArray()));
-        RecordContext context = RecordContext.forAttempt(outputTopics, app, instanceId, w.coordinates(),
-                raw.timestamp(), w.attempts);
+        RecordContext context = RecordContext.forAttempt(outputTopics, app, instanceId, w, raw.timestamp(),
+                w.attempts);
         Throwable thrown = null;
         if (watchdog != null) {
             watchdog.begin(w);

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class WorkerThread extends Thread {
     /** The attempt running on this thread, or null. Guarded by {@code this} for the interrupt hand-shake. */
     private Work running;
+    /** Registered with the watchdog (this thread only). */
+    boolean watched;
 
     private WorkerThread(Runnable r, String name) {
         super(r, name);

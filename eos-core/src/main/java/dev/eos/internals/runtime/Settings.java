@@ -31,11 +31,20 @@ public final class Settings {
 
     private final EosConfig config;
     private final String instanceId;
+    // read on every iteration of the poll loop
+    private final long commitIntervalMs;
+    private final boolean commitEager;
+    private final long commitEagerMinMs;
+    private final int commitMaxRecords;
 
     public Settings(EosConfig config) {
         this.config = config;
         String id = config.getString(EosConfig.INSTANCE_ID_CONFIG);
         this.instanceId = id == null || id.isEmpty() ? UUID.randomUUID().toString() : id;
+        this.commitIntervalMs = config.getLong(EosConfig.COMMIT_INTERVAL_MS_CONFIG);
+        this.commitEager = config.getBoolean(EosConfig.COMMIT_EAGER_CONFIG);
+        this.commitEagerMinMs = config.getLong(EosConfig.COMMIT_EAGER_MIN_MS_CONFIG);
+        this.commitMaxRecords = config.getInt(EosConfig.COMMIT_MAX_RECORDS_CONFIG);
     }
 
     public String applicationId() {
@@ -61,19 +70,19 @@ public final class Settings {
     }
 
     public long commitIntervalMs() {
-        return config.getLong(EosConfig.COMMIT_INTERVAL_MS_CONFIG);
+        return commitIntervalMs;
     }
 
     public boolean commitEager() {
-        return config.getBoolean(EosConfig.COMMIT_EAGER_CONFIG);
+        return commitEager;
     }
 
     public long commitEagerMinMs() {
-        return config.getLong(EosConfig.COMMIT_EAGER_MIN_MS_CONFIG);
+        return commitEagerMinMs;
     }
 
     public int commitMaxRecords() {
-        return config.getInt(EosConfig.COMMIT_MAX_RECORDS_CONFIG);
+        return commitMaxRecords;
     }
 
     public int transactionTimeoutMs() {

@@ -26,7 +26,8 @@ final class OpenTransaction {
 
     final ProducerSlot slot;
     final long startNanos = System.nanoTime();
-    final Map<TopicPartition, OffsetAndMetadata> nextOffsets = new LinkedHashMap<>();
+    /** The last record sent per partition: the offsets this transaction commits are just after them. */
+    private final Map<TopicPartition, Work> lastSent = new LinkedHashMap<>();
     final AtomicReference<Exception> sendError = new AtomicReference<>();
     int records;
     private final byte[] tag;
@@ -50,8 +51,15 @@ final class OpenTransaction {
         } else {
             send(w, null);
         }
-        nextOffsets.put(w.tp, new OffsetAndMetadata(w.offset() + 1));
+        lastSent.put(w.tp, w);
         records++;
+    }
+
+    /** The position after the last record sent, per partition. */
+    Map<TopicPartition, OffsetAndMetadata> offsets() {
+        Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
+        lastSent.forEach((tp, w) -> out.put(tp, new OffsetAndMetadata(w.offset() + 1)));
+        return out;
     }
 
     private void send(Work w, AtomicReference<Exception> failure) {

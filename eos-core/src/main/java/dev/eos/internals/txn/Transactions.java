@@ -6,7 +6,6 @@ import dev.eos.internals.runtime.KafkaClients;
 import dev.eos.internals.runtime.Settings;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -148,7 +147,7 @@ public final class Transactions {
             onFailure(null, new KafkaException("An output record was rejected: " + failedSend, failedSend));
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>(open.nextOffsets);
+        Map<TopicPartition, OffsetAndMetadata> offsets = open.offsets();
         ConsumerGroupMetadata metadata = offsets.isEmpty() ? null : group.get();
         CommitJob job = new CommitJob(current, reason, offsets, open.records);
         committing = job;

@@ -105,7 +105,8 @@ class RecordRunnerTest {
     /** The output timestamp is the input's unless an emit chooses one; an emit may choose the partition. */
     @Test
     void shouldKeepTheInputTimestampUnlessTheEmitChoosesOne() {
-        RecordContext c = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", "in-0@1", 1234L, 1);
+        Work w1 = new Work(new ConsumerRecord<>("in", 0, 1, new byte[0], new byte[0]), TP, new Epoch(), null);
+        RecordContext c = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1234L, 1);
         c.emit(OUT, "k", "v");
         c.emit(dev.eos.OutputRecord.to(OUT, "k", "v").withTimestamp(99L).withPartition(3));
         List<ProducerRecord<byte[], byte[]>> out = c.close();
@@ -116,7 +117,7 @@ class RecordRunnerTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.emit(OUT, "k", "late"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("in-0@1");
         OutputTopic<String, String> undeclared = OutputTopic.of("other", Serdes.String(), Serdes.String());
-        RecordContext c2 = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", "in-0@2", 1L, 1);
+        RecordContext c2 = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1L, 1);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c2.emit(undeclared, "k", "v"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other");
     }
