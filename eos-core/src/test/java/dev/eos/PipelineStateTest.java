@@ -66,4 +66,21 @@ class PipelineStateTest {
         assertThatThrownBy(() -> minimal().config("consumer.isolation.level", "read_uncommitted").build())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("consumer.isolation.level");
     }
+
+    @Test
+    void shouldEndStoppedWhenClosedWhileStartWaitsForUnreachableBrokers() throws Exception {
+        Pipeline<String, String> p = minimal().build(); // 127.0.0.1:1: nothing answers
+        Thread starter = new Thread(p::start);
+        starter.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (p.state() != State.STARTING && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(300);
+        assertThat(p.close(Duration.ofSeconds(10))).isTrue();
+        starter.join(10_000);
+        assertThat(starter.isAlive()).isFalse();
+        assertThat(p.state()).isEqualTo(State.STOPPED);
+        assertThat(p.failure()).isNull();
+    }
 }

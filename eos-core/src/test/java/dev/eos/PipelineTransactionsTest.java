@@ -253,6 +253,32 @@ class PipelineTransactionsTest {
         assertThat(calls).containsExactly("init app/i1", "process", "process", "process", "close");
     }
 
+    @Test
+    void shouldFailTheStartWhenInitThrowsAndStillCallClose() {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        pipeline = builder(new Processor<>() {
+            @Override
+            public void init(ProcessorContext context) {
+                throw new IllegalStateException("cannot reach the enrichment service");
+            }
+
+            @Override
+            public void process(InputRecord<String, String> record, ProcessorContext context) {
+                calls.add("process");
+            }
+
+            @Override
+            public void close() {
+                calls.add("close");
+            }
+        }).build();
+        pipeline.start();
+        await("failed", () -> pipeline.state() == Pipeline.State.FAILED);
+        assertThat(pipeline.failure()).hasMessageContaining("cannot reach the enrichment service");
+        assertThat(calls).containsExactly("close");
+        assertThat(kafka.producers).isEmpty();
+    }
+
     /**
      * Back-pressure: a record of partition 0 blocks forever while input keeps coming on both partitions. The
      * records taken from partition 0 stay within max.in.flight.records (plus one poll), though the records behind

@@ -34,11 +34,14 @@ final class RealKafkaClients implements KafkaClients {
 
     @Override
     public Set<String> topicNames(Map<String, Object> adminConfigs, Duration timeout, BooleanSupplier stopRequested) {
-        try (Admin admin = Admin.create(adminConfigs)) {
+        Admin admin = Admin.create(adminConfigs);
+        Duration closeTimeout = Duration.ofSeconds(5);
+        try {
             KafkaFuture<java.util.Collection<TopicListing>> f = admin.listTopics().listings();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 if (stopRequested.getAsBoolean()) {
+                    closeTimeout = Duration.ZERO; // do not wait for the pending listing
                     return null;
                 }
                 try {
@@ -47,6 +50,7 @@ final class RealKafkaClients implements KafkaClients {
                     return names;
                 } catch (java.util.concurrent.TimeoutException e) {
                     if (System.nanoTime() > deadline) {
+                        closeTimeout = Duration.ZERO;
                         throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s", e);
                     }
                 }
@@ -55,7 +59,10 @@ final class RealKafkaClients implements KafkaClients {
             throw new IllegalStateException("listing topics failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeTimeout = Duration.ZERO;
             throw new IllegalStateException("interrupted while listing topics", e);
+        } finally {
+            admin.close(closeTimeout);
         }
     }
 }
