@@ -52,7 +52,6 @@ public final class Transactions {
     private final String app;
     private final Settings settings;
     private final Listener listener;
-    private final BooleanSupplier stopRequested;
     private final ProducerSlot[] slots = new ProducerSlot[2];
     private final RejectedOutputProbe probe = new RejectedOutputProbe();
     private final boolean transactionHeader;
@@ -71,7 +70,6 @@ public final class Transactions {
         this.app = settings.applicationId();
         this.settings = settings;
         this.listener = listener;
-        this.stopRequested = stopRequested;
         this.transactionHeader = settings.transactionHeader();
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new ProducerSlot(i, settings.transactionalId(i), app, settings.producerConfigs(i), clients,
