@@ -165,6 +165,13 @@ public final class EosConfig extends AbstractConfig {
             + "An auditor can then check that each transaction is seen by read_committed readers whole or not at "
             + "all. Costs about 50 bytes per record.";
 
+    public static final String PROVENANCE_HEADERS_CONFIG = "output.provenance.headers";
+    private static final String PROVENANCE_HEADERS_DOC = "Add to every output the headers eos.source.topic, "
+            + "eos.source.partition and eos.source.offset naming the input record it was made from, and the "
+            + "transaction header (see output.transaction.header), so that ./eos verify can audit the committed "
+            + "output for lost and duplicated records. Dead letters carry their source anyway. Costs about 100 "
+            + "bytes per record.";
+
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString() {
@@ -217,6 +224,7 @@ public final class EosConfig extends AbstractConfig {
                     enumValidator(FailureAction.values()), Importance.HIGH, FAILURE_ACTION_DOC)
             .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, DEAD_LETTER_TOPIC_DOC)
             .define(TRANSACTION_HEADER_CONFIG, Type.BOOLEAN, false, Importance.LOW, TRANSACTION_HEADER_DOC)
+            .define(PROVENANCE_HEADERS_CONFIG, Type.BOOLEAN, false, Importance.LOW, PROVENANCE_HEADERS_DOC)
             .define(DRAIN_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 600_000), Importance.LOW,
                     DRAIN_TIMEOUT_MS_DOC);
 

@@ -1,10 +1,14 @@
 package dev.eos;
 
+import dev.eos.internals.metrics.LiveStatus;
+import dev.eos.internals.metrics.MicrometerMetrics;
+import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.runtime.KafkaClients;
 import dev.eos.internals.runtime.Lifecycle;
+import dev.eos.internals.runtime.PipelineRunner;
 import dev.eos.internals.runtime.PollLoop;
 import dev.eos.internals.runtime.Settings;
-import dev.eos.internals.runtime.TopicCheck;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -114,26 +118,28 @@ public final class Pipeline<K, V> implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final List<String> inputTopics;
-    private final Map<String, OutputTopic<?, ?>> outputTopics;
-    private final Deserializer<K> keyDeserializer;
-    private final Deserializer<V> valueDeserializer;
-    private final Processor<K, V> processor;
-    private final KafkaClients clients;
     private final Lifecycle lifecycle;
-    private volatile boolean closeRequested;
-    private volatile PollLoop<K, V> loop;
-    private volatile Thread thread;
+    private final LiveStatus status = new LiveStatus();
+    private final PipelineRunner runner;
 
     private Pipeline(Builder<K, V> b, EosConfig config) {
         this.settings = new Settings(config);
-        this.inputTopics = List.copyOf(b.inputTopics);
-        this.outputTopics = Map.copyOf(b.outputTopics);
-        this.keyDeserializer = b.keySerde.deserializer();
-        this.valueDeserializer = b.valueSerde.deserializer();
-        this.processor = b.processor;
-        this.clients = b.clients;
         this.lifecycle = new Lifecycle(settings.applicationId(), b.stateListener, b.fatalErrorHandler);
+        List<String> inputs = List.copyOf(b.inputTopics);
+        Map<String, OutputTopic<?, ?>> outputTopics = Map.copyOf(b.outputTopics);
+        List<String> outputs = new ArrayList<>(outputTopics.keySet());
+        if (settings.failureAction() == FailureAction.DEAD_LETTER) {
+            outputs.add(settings.deadLetterTopic());
+        }
+        Deserializer<K> keys = b.keySerde.deserializer();
+        Deserializer<V> values = b.valueSerde.deserializer();
+        Processor<K, V> processor = b.processor;
+        KafkaClients clients = b.clients;
+        MeterRegistry registry = b.meterRegistry;
+        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, outputs, () -> new PollLoop<>(
+                settings, inputs, outputTopics, keys, values, processor, lifecycle, clients,
+                registry == null ? PipelineMetrics.NOOP : new MicrometerMetrics(registry, settings.applicationId()),
+                status));
     }
 
     /**
@@ -156,30 +162,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
      *     (the message names it), or the cluster cannot be reached to check them
      */
     public void start() {
-        lifecycle.transition(State.STARTING);
-        try {
-            List<String> outputs = new ArrayList<>(outputTopics.keySet());
-            if (settings.failureAction() == FailureAction.DEAD_LETTER) {
-                outputs.add(settings.deadLetterTopic());
-            }
-            if (!TopicCheck.allExist(clients, settings, inputTopics, outputs, () -> closeRequested)) {
-                lifecycle.transitionIfPossible(State.STOPPING);
-                lifecycle.transitionIfPossible(State.STOPPED);
-                return;
-            }
-        } catch (RuntimeException e) {
-            lifecycle.fail(e);
-            throw e;
-        }
-        PollLoop<K, V> l = new PollLoop<>(settings, inputTopics, outputTopics, keyDeserializer, valueDeserializer,
-                processor, lifecycle, clients);
-        loop = l;
-        Thread t = new Thread(l, "eos-" + settings.applicationId() + "-poll");
-        thread = t;
-        t.start();
-        if (closeRequested) {
-            l.requestStop();
-        }
+        runner.start();
     }
 
     /**
@@ -193,39 +176,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
      * @return whether the pipeline reached {@link State#STOPPED} or {@link State#FAILED} within the timeout
      */
     public boolean close(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        closeRequested = true;
-        if (state() == State.CREATED && lifecycle.transitionIfPossible(State.STOPPED)) {
-            return true; // never started: nothing to stop
-        }
-        long deadline = System.nanoTime() + Math.max(1, timeout.toMillis()) * 1_000_000L;
-        PollLoop<K, V> l = loop;
-        if (l != null) {
-            l.requestStop();
-        }
-        Thread t = thread;
-        if (t == Thread.currentThread()) {
-            return state().isTerminal();
-        }
-        try {
-            while (t == null && !state().isTerminal() && System.nanoTime() < deadline) {
-                Thread.sleep(10); // start() is checking topics; it sees closeRequested
-                t = thread;
-            }
-            if (t != null) {
-                if (loop != null) {
-                    loop.requestStop();
-                }
-                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
-                if (t.isAlive()) {
-                    loop.abandon();
-                    t.join(5_000);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return state().isTerminal();
+        return runner.close(Objects.requireNonNull(timeout, "timeout"));
     }
 
     /** {@link #close(Duration)} with a timeout of 30 seconds. */
@@ -247,6 +198,16 @@ public final class Pipeline<K, V> implements AutoCloseable {
     /** Adds a listener told of every later state change. */
     public void addStateListener(StateListener listener) {
         lifecycle.addListener(listener);
+    }
+
+    /**
+     * What the pipeline is doing now: its state, when it last committed, its lag, and the oldest record taken
+     * and not yet sent, with its coordinates and age, so that a hung record shows without reading logs. Cheap:
+     * it reads figures the pipeline refreshes every 100 ms.
+     */
+    public PipelineHealth health() {
+        return new PipelineHealth(lifecycle.state(), status.lastCommitMs, status.lag, status.recordsInFlight,
+                status.oldestInFlight, status.oldestAgeMs(System.currentTimeMillis()), status.oldestStarted);
     }
 
     /** The application id of this pipeline. */
@@ -279,6 +240,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
         private StateListener stateListener;
         private FatalErrorHandler fatalErrorHandler;
         private KafkaClients clients = KafkaClients.real();
+        private MeterRegistry meterRegistry;
 
         private Builder(Serde<K> keySerde, Serde<V> valueSerde) {
             this.keySerde = Objects.requireNonNull(keySerde, "keySerde");
@@ -355,6 +317,16 @@ public final class Pipeline<K, V> implements AutoCloseable {
         /** Sets several configuration keys, see {@link #config(String, Object)}. */
         public Builder<K, V> config(Map<String, ?> values) {
             values.forEach(this::config);
+            return this;
+        }
+
+        /**
+         * Turns metrics on: the pipeline registers its {@code eos.*} meters (tagged with the application id) and
+         * the Kafka clients' own metrics in this registry (see docs/operations.md). Without a registry the
+         * pipeline records nothing and pays nothing for metrics.
+         */
+        public Builder<K, V> meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

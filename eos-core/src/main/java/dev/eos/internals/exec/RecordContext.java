@@ -3,6 +3,8 @@ package dev.eos.internals.exec;
 import dev.eos.OutputRecord;
 import dev.eos.OutputTopic;
 import dev.eos.ProcessorContext;
+import dev.eos.Provenance;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +25,12 @@ public final class RecordContext implements ProcessorContext {
     private final Work source;
     private final long inputTimestamp;
     private final int attempt;
+    private final boolean provenance;
     private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
     private volatile boolean closed;
 
     private RecordContext(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId, String instanceId,
-            Work source, long inputTimestamp, int attempt, boolean open) {
+            Work source, long inputTimestamp, int attempt, boolean open, boolean provenance) {
         this.outputTopics = outputTopics;
         this.applicationId = applicationId;
         this.instanceId = instanceId;
@@ -35,18 +38,23 @@ public final class RecordContext implements ProcessorContext {
         this.inputTimestamp = inputTimestamp;
         this.attempt = attempt;
         this.closed = !open;
+        this.provenance = provenance;
     }
 
-    /** The context of one attempt of {@code source}. */
+    /**
+     * The context of one attempt of {@code source}; with {@code provenance}, each output gets the
+     * {@link Provenance} headers naming {@code source}.
+     */
     public static RecordContext forAttempt(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId,
-            String instanceId, Work source, long inputTimestamp, int attempt) {
-        return new RecordContext(outputTopics, applicationId, instanceId, source, inputTimestamp, attempt, true);
+            String instanceId, Work source, long inputTimestamp, int attempt, boolean provenance) {
+        return new RecordContext(outputTopics, applicationId, instanceId, source, inputTimestamp, attempt, true,
+                provenance);
     }
 
     /** The context given to {@code Processor.init}: identity only. */
     public static RecordContext forInit(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId,
             String instanceId) {
-        return new RecordContext(outputTopics, applicationId, instanceId, null, -1, 0, false);
+        return new RecordContext(outputTopics, applicationId, instanceId, null, -1, 0, false, false);
     }
 
     @Override
@@ -64,6 +72,11 @@ public final class RecordContext implements ProcessorContext {
         // a copy: the record's headers are completed on the poll thread, and the caller may reuse its own
         Headers given = record.headers();
         Headers h = given == null ? new RecordHeaders() : new RecordHeaders(given.toArray());
+        if (provenance) {
+            h.add(Provenance.SOURCE_TOPIC, source.raw.topic().getBytes(StandardCharsets.UTF_8));
+            h.add(Provenance.SOURCE_PARTITION, Integer.toString(source.raw.partition()).getBytes(StandardCharsets.UTF_8));
+            h.add(Provenance.SOURCE_OFFSET, Long.toString(source.raw.offset()).getBytes(StandardCharsets.UTF_8));
+        }
         byte[] k = topic.keySerializer().serialize(topic.name(), h, record.key());
         byte[] v = topic.valueSerializer().serialize(topic.name(), h, record.value());
         Long ts = record.timestamp() != null ? record.timestamp() : (inputTimestamp >= 0 ? inputTimestamp : null);

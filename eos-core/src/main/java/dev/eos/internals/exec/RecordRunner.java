@@ -7,6 +7,7 @@ import dev.eos.ProcessingException;
 import dev.eos.Processor;
 import dev.eos.internals.failure.FailurePolicy;
 import dev.eos.internals.failure.RetryPolicy;
+import dev.eos.internals.metrics.PipelineMetrics;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -42,11 +43,13 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
     private final AttemptWatchdog watchdog;
     private final long timeoutMs;
     private final Consumer<Work> completed;
+    private final PipelineMetrics metrics;
+    private final boolean provenance;
 
     public RecordRunner(String app, String instanceId, Deserializer<K> keyDeserializer,
             Deserializer<V> valueDeserializer, Processor<K, V> processor, Map<String, OutputTopic<?, ?>> outputTopics,
             RetryPolicy retry, FailurePolicy failures, AttemptWatchdog watchdog, long timeoutMs,
-            Consumer<Work> completed) {
+            Consumer<Work> completed, PipelineMetrics metrics, boolean provenance) {
         this.app = app;
         this.instanceId = instanceId;
         this.keyDeserializer = keyDeserializer;
@@ -58,6 +61,8 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         this.watchdog = watchdog;
         this.timeoutMs = timeoutMs;
         this.completed = completed;
+        this.metrics = metrics;
+        this.provenance = provenance;
     }
 
     @Override
@@ -75,14 +80,16 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
             value = valueDeserializer.deserialize(raw.topic(), raw.headers(), raw.value());
         } catch (RuntimeException e) {
             noteFailure(w);
+            metrics.attemptFailed(0);
             return finalFailure(w, new SerializationException("Cannot deserialize the key or value of "
                     + w.coordinates() + ": " + e, e));
         }
         InputRecord<K, V> record = new InputRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(),
                 key, value, new RecordHeaders(raw.headers().toArray()));
         RecordContext context = RecordContext.forAttempt(outputTopics, app, instanceId, w, raw.timestamp(),
-                w.attempts);
+                w.attempts, provenance);
         Throwable thrown = null;
+        long start = metrics.timed() ? System.nanoTime() : 0;
         if (watchdog != null) {
             watchdog.begin(w);
         }
@@ -96,6 +103,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
             }
         }
         var outputs = context.close();
+        long took = metrics.timed() ? System.nanoTime() - start : 0;
         if (thrown == null && watchdog != null && watchdog.timedOut(w)) {
             thrown = new TimeoutException("processing.timeout.ms (" + timeoutMs + " ms) exceeded");
         } else if (thrown != null && watchdog != null && watchdog.timedOut(w)) {
@@ -103,11 +111,13 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
                     + "then threw " + thrown);
         }
         if (thrown == null) {
+            metrics.attemptSucceeded(took);
             w.setOutputs(outputs);
             completed.accept(w);
             return -1;
         }
         noteFailure(w);
+        metrics.attemptFailed(took);
         if (w.epoch.discarded) {
             return cancel(w);
         }
@@ -120,6 +130,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         Exception e = (Exception) thrown;
         if (!(e instanceof NonRetryableException) && retry.shouldRetry(w.attempts)) {
             long delay = retry.delayMs(w.attempts, ThreadLocalRandom.current());
+            metrics.retried();
             log.info("[app={}] record {} failed (attempt {} of {}), retrying in {} ms: {}", app, w.coordinates(),
                     w.attempts, retry.maxAttempts, delay, e.toString());
             return delay;

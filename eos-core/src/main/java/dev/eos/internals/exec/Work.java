@@ -44,6 +44,8 @@ public final class Work {
     // poll-thread side
     /** The poll thread has taken the completed result. */
     public boolean completed;
+    /** When the poll thread took the record, epoch milliseconds (one clock read per poll). */
+    public long takenAtMs;
 
     public Work(ConsumerRecord<byte[], byte[]> raw, TopicPartition tp, Epoch epoch, Object orderingKey) {
         this.raw = raw;

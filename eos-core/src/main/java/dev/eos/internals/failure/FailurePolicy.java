@@ -2,6 +2,7 @@ package dev.eos.internals.failure;
 
 import dev.eos.FailureAction;
 import dev.eos.ProcessingException;
+import dev.eos.internals.metrics.PipelineMetrics;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,11 +22,13 @@ public final class FailurePolicy {
     private final String app;
     private final FailureAction action;
     private final String deadLetterTopic;
+    private final PipelineMetrics metrics;
 
-    public FailurePolicy(String app, FailureAction action, String deadLetterTopic) {
+    public FailurePolicy(String app, FailureAction action, String deadLetterTopic, PipelineMetrics metrics) {
         this.app = app;
         this.action = action;
         this.deadLetterTopic = deadLetterTopic;
+        this.metrics = metrics;
     }
 
     public FailureAction action() {
@@ -44,10 +47,12 @@ public final class FailurePolicy {
             case DEAD_LETTER:
                 log.warn("[app={}] record {} failed after {} attempt(s), sending it to dead-letter topic {}: {}", app,
                         at, attempts, deadLetterTopic, cause.toString());
+                metrics.deadLettered();
                 return List.of(DeadLetters.of(deadLetterTopic, raw, cause, attempts, firstFailureMs, lastFailureMs));
             case SKIP:
                 log.warn("[app={}] record {} failed after {} attempt(s), skipping it: {}", app, at, attempts,
                         cause.toString());
+                metrics.skipped();
                 return List.of();
             default:
                 throw new ProcessingException("The record failed after " + attempts + " attempt(s): " + cause,

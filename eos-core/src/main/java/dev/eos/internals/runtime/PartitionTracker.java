@@ -73,6 +73,22 @@ public final class PartitionTracker {
         return false;
     }
 
+    /** The oldest record taken and not yet sent, or null. */
+    public Work oldest() {
+        return pending.peekFirst();
+    }
+
+    /** Records completed and held behind an earlier record that has not. */
+    public int held() {
+        int n = 0;
+        for (Work w : pending) {
+            if (w.completed && !w.cancelled) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Records taken and not yet sent. */
     public int records() {
         return pending.size();

@@ -2,6 +2,9 @@ package dev.eos.internals.runtime;
 
 import dev.eos.internals.exec.Work;
 import dev.eos.internals.flow.InFlightLimits;
+import dev.eos.internals.metrics.LiveStatus;
+import dev.eos.internals.txn.Transactions;
+import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * expedites its records that wait for a retry, so their keys are free for the next epoch at once. Poll thread
  * only.
  */
-final class Partitions {
+final class Partitions implements Transactions.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(Partitions.class);
 
@@ -34,9 +37,13 @@ final class Partitions {
     private final PollLoop<?, ?> loop;
     private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
     private final boolean brokenRewind = Boolean.getBoolean(BROKEN_REWIND_PROPERTY);
+    private long lastRefreshMs;
 
-    Partitions(PollLoop<?, ?> loop) {
+    private final LiveStatus status;
+
+    Partitions(PollLoop<?, ?> loop, LiveStatus status) {
         this.loop = loop;
+        this.status = status;
     }
 
     PartitionTracker trackerFor(TopicPartition tp) {
@@ -71,13 +78,23 @@ final class Partitions {
         return out;
     }
 
-    void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    @Override
+    public void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((tp, o) -> {
             PartitionTracker t = trackers.get(tp);
             if (t != null) {
                 t.committed = o.offset();
             }
         });
+        status.lastCommitMs = System.currentTimeMillis();
+    }
+
+    @Override
+    public void onAborted(boolean fenced) {
+        resetAll();
+        if (fenced) {
+            rejoin();
+        }
     }
 
     /** Drops every record in flight and seeks each owned partition back to its committed position. */
@@ -142,6 +159,41 @@ final class Partitions {
         if (!resume.isEmpty()) {
             loop.consumer.resume(resume);
         }
+    }
+
+    /** Refreshes what gauges and {@code Pipeline.health()} read, at most every {@link LiveStatus#REFRESH_MS}. */
+    void refreshStatus(LiveStatus status, long nowMs) {
+        if (nowMs - lastRefreshMs < LiveStatus.REFRESH_MS) {
+            return;
+        }
+        lastRefreshMs = nowMs;
+        long inFlight = 0;
+        long held = 0;
+        Work oldest = null;
+        for (PartitionTracker t : trackers.values()) {
+            inFlight += t.records();
+            held += t.held();
+            Work head = t.oldest();
+            if (head != null && (oldest == null || head.takenAtMs < oldest.takenAtMs)) {
+                oldest = head;
+            }
+        }
+        long lag = 0;
+        for (TopicPartition tp : loop.consumer.assignment()) {
+            OptionalLong l = loop.consumer.currentLag(tp);
+            if (l.isEmpty()) {
+                lag = -1;
+                break;
+            }
+            lag += l.getAsLong();
+        }
+        status.recordsInFlight = inFlight;
+        status.recordsHeld = held;
+        status.partitionsPaused = loop.consumer.paused().size();
+        status.lag = lag;
+        status.oldestStarted = oldest != null && oldest.started;
+        status.oldestInFlight = oldest == null ? null : oldest.coordinates();
+        status.oldestTakenAtMs = oldest == null ? 0 : oldest.takenAtMs;
     }
 
     /** After fencing: rejoin the group, so that the new producer works with the current generation. */

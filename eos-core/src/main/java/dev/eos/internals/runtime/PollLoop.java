@@ -13,6 +13,8 @@ import dev.eos.internals.exec.RecordRunner;
 import dev.eos.internals.exec.Work;
 import dev.eos.internals.failure.FailurePolicy;
 import dev.eos.internals.flow.InFlightLimits;
+import dev.eos.internals.metrics.LiveStatus;
+import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.txn.StopRequestedException;
 import dev.eos.internals.txn.Transactions;
 import java.time.Duration;
@@ -60,6 +62,8 @@ public final class PollLoop<K, V> implements Runnable {
     private final AttemptWatchdog watchdog;
     private final int maxPollRecords;
     final ConcurrentLinkedQueue<Work> completions = new ConcurrentLinkedQueue<>();
+    final PipelineMetrics metrics;
+    private final LiveStatus status;
 
     Consumer<byte[], byte[]> consumer;
     Transactions transactions;
@@ -75,7 +79,7 @@ public final class PollLoop<K, V> implements Runnable {
 
     public PollLoop(Settings settings, List<String> inputTopics, Map<String, OutputTopic<?, ?>> outputTopics,
             Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Processor<K, V> processor,
-            Lifecycle lifecycle, KafkaClients clients) {
+            Lifecycle lifecycle, KafkaClients clients, PipelineMetrics metrics, LiveStatus status) {
         this.app = settings.applicationId();
         this.settings = settings;
         this.inputTopics = inputTopics;
@@ -84,7 +88,9 @@ public final class PollLoop<K, V> implements Runnable {
         this.lifecycle = lifecycle;
         this.processor = processor;
         this.ordering = settings.ordering();
-        this.failures = new FailurePolicy(app, settings.failureAction(), settings.deadLetterTopic());
+        this.metrics = metrics;
+        this.status = status;
+        this.failures = new FailurePolicy(app, settings.failureAction(), settings.deadLetterTopic(), metrics);
         this.limits = new InFlightLimits(settings.maxInFlightRecords(), settings.maxInFlightBytes());
         this.maxPollRecords = settings.maxPollRecords();
         this.watchdog = settings.processingWarnMs() > 0 || settings.processingTimeoutMs() > 0
@@ -92,7 +98,7 @@ public final class PollLoop<K, V> implements Runnable {
                 : null;
         this.runner = new RecordRunner<>(app, settings.instanceId(), keyDeserializer, valueDeserializer, processor,
                 outputTopics, settings.retryPolicy(), failures, watchdog, settings.processingTimeoutMs(),
-                completions::add);
+                completions::add, metrics, settings.provenanceHeaders());
     }
 
     /** Asks the loop to stop: commit what completed, close the clients. Any thread. */
@@ -127,23 +133,12 @@ public final class PollLoop<K, V> implements Runnable {
         Throwable fatal = null;
         try {
             processor.init(RecordContext.forInit(outputTopics, app, settings.instanceId()));
-            transactions = new Transactions(settings, clients, new Transactions.Listener() {
-                @Override
-                public void onCommitted(Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> o) {
-                    partitions.onCommitted(o);
-                }
-
-                @Override
-                public void onAborted(boolean fenced) {
-                    partitions.resetAll();
-                    if (fenced) {
-                        partitions.rejoin();
-                    }
-                }
-            }, this::stopRequested);
+            partitions = new Partitions(this, status);
+            transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics);
             transactions.start();
             consumer = clients.consumer(settings.consumerConfigs());
-            partitions = new Partitions(this);
+            metrics.bindConsumer(consumer);
+            metrics.bindStatus(status);
             dispatcher = new Dispatcher("eos-" + app, settings.concurrency(), runner, watchdog);
             starting = false;
             Thread.interrupted(); // an interrupt aimed at the start-up is not for the loop
@@ -221,6 +216,7 @@ public final class PollLoop<K, V> implements Runnable {
         } catch (Exception e) {
             log.warn("[app={}] processor close() threw", app, e);
         }
+        metrics.close();
         if (fatal != null) {
             log.error("[app={}] pipeline failed: {}", app, fatal.toString(), fatal);
             lifecycle.fail(fatal);
@@ -233,12 +229,13 @@ public final class PollLoop<K, V> implements Runnable {
 
     private void iterate() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollTimeoutMs()));
+        long now = System.currentTimeMillis();
         if (!records.isEmpty()) {
             List<Work> batch = new ArrayList<>(records.count());
             for (TopicPartition tp : records.partitions()) {
                 PartitionTracker t = partitions.trackerFor(tp);
                 for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-                    batch.add(track(t, r));
+                    batch.add(track(t, r, now));
                 }
             }
             dispatcher.submitAll(batch);
@@ -257,6 +254,7 @@ public final class PollLoop<K, V> implements Runnable {
             }
         }
         partitions.applyBackPressure(limits);
+        partitions.refreshStatus(status, now);
     }
 
     private long pollTimeoutMs() {
@@ -289,7 +287,7 @@ public final class PollLoop<K, V> implements Runnable {
         return true;
     }
 
-    private Work track(PartitionTracker t, ConsumerRecord<byte[], byte[]> r) {
+    private Work track(PartitionTracker t, ConsumerRecord<byte[], byte[]> r, long now) {
         if (t.committed < 0) {
             t.committed = r.offset();
         }
@@ -305,6 +303,7 @@ public final class PollLoop<K, V> implements Runnable {
                 key = null;
         }
         Work w = new Work(r, t.tp, t.epoch, key);
+        w.takenAtMs = now;
         t.add(w);
         running++;
         return w;

@@ -65,6 +65,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         if (!partitions.isEmpty()) {
             log.info("[app={}] partitions assigned {}", loop.app, new ArrayList<>(partitions));
         }
+        loop.metrics.rebalanced();
         if (!loop.stopRequested()) {
             loop.lifecycle.transitionIfPossible(State.RUNNING);
         }

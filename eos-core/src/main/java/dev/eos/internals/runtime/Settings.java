@@ -126,8 +126,13 @@ public final class Settings {
         return config.getString(EosConfig.DEAD_LETTER_TOPIC_CONFIG).trim();
     }
 
+    /** Whether outputs carry the transaction header: asked for, or implied by the provenance headers. */
     public boolean transactionHeader() {
-        return config.getBoolean(EosConfig.TRANSACTION_HEADER_CONFIG);
+        return config.getBoolean(EosConfig.TRANSACTION_HEADER_CONFIG) || provenanceHeaders();
+    }
+
+    public boolean provenanceHeaders() {
+        return config.getBoolean(EosConfig.PROVENANCE_HEADERS_CONFIG);
     }
 
     public long drainTimeoutMs() {

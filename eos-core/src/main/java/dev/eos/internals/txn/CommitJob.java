@@ -12,6 +12,7 @@ final class CommitJob {
     final String reason;
     final Map<TopicPartition, OffsetAndMetadata> offsets;
     final int records;
+    final long startNanos = System.nanoTime();
     private final CountDownLatch done = new CountDownLatch(1);
     /** Every output of the transaction is in the log: outputs of the next one may follow them. */
     volatile boolean flushed;

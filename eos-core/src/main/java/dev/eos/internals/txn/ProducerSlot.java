@@ -1,5 +1,6 @@
 package dev.eos.internals.txn;
 
+import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.runtime.KafkaClients;
 import java.time.Duration;
 import java.util.Map;
@@ -25,18 +26,20 @@ final class ProducerSlot {
     private final Map<String, Object> configs;
     private final KafkaClients clients;
     private final BooleanSupplier stopRequested;
+    private final PipelineMetrics metrics;
     Producer<byte[], byte[]> producer;
     /** Changes with each new producer; part of the transaction tag. */
     String session = "";
 
     ProducerSlot(int index, String transactionalId, String app, Map<String, Object> configs, KafkaClients clients,
-            BooleanSupplier stopRequested) {
+            BooleanSupplier stopRequested, PipelineMetrics metrics) {
         this.index = index;
         this.transactionalId = transactionalId;
         this.app = app;
         this.configs = configs;
         this.clients = clients;
         this.stopRequested = stopRequested;
+        this.metrics = metrics;
     }
 
     /**
@@ -51,6 +54,7 @@ final class ProducerSlot {
             try {
                 p.initTransactions();
                 producer = p;
+                metrics.bindProducer(index, p);
                 return;
             } catch (TimeoutException e) {
                 if (stopRequested.getAsBoolean()) {

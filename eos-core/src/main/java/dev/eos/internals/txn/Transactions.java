@@ -2,6 +2,7 @@ package dev.eos.internals.txn;
 
 import dev.eos.EosConfig;
 import dev.eos.internals.exec.Work;
+import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.runtime.KafkaClients;
 import dev.eos.internals.runtime.Settings;
 import java.time.Duration;
@@ -52,6 +53,7 @@ public final class Transactions {
     private final String app;
     private final Settings settings;
     private final Listener listener;
+    private final PipelineMetrics metrics;
     private final ProducerSlot[] slots = new ProducerSlot[2];
     private final RejectedOutputProbe probe = new RejectedOutputProbe();
     private final boolean transactionHeader;
@@ -66,14 +68,16 @@ public final class Transactions {
     private long sequence;
     private int consecutiveAborts;
 
-    public Transactions(Settings settings, KafkaClients clients, Listener listener, BooleanSupplier stopRequested) {
+    public Transactions(Settings settings, KafkaClients clients, Listener listener, BooleanSupplier stopRequested,
+            PipelineMetrics metrics) {
         this.app = settings.applicationId();
         this.settings = settings;
         this.listener = listener;
+        this.metrics = metrics;
         this.transactionHeader = settings.transactionHeader();
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new ProducerSlot(i, settings.transactionalId(i), app, settings.producerConfigs(i), clients,
-                    stopRequested);
+                    stopRequested, metrics);
         }
         current = slots[0];
     }
@@ -222,6 +226,7 @@ public final class Transactions {
             }
             consecutiveAborts = 0;
             probe.takeProgress();
+            metrics.committed(System.nanoTime() - job.startNanos);
             listener.onCommitted(job.offsets);
         } else if (error instanceof Error) {
             throw (Error) error;
@@ -243,6 +248,8 @@ public final class Transactions {
             log.warn("[app={}] producer fenced ({}); discarding the open transaction, replacing the producer and "
                     + "rewinding to the committed positions", app, failure.toString());
             ProducerSlot fenced = failed == null ? current : failed;
+            metrics.fenced();
+            metrics.aborted(failed != null && open != null ? 2 : 1);
             fenced.close(Duration.ZERO);
             if (fenced != current && open != null) {
                 current.abortOrReplace();
@@ -259,6 +266,7 @@ public final class Transactions {
             log.warn("[app={}] transaction aborted ({}); rewinding to the committed positions to retry", app,
                     failure.toString());
             if (failed != null) {
+                metrics.aborted(1);
                 failed.abortOrReplace();
             }
             abortOpen();
@@ -288,6 +296,7 @@ public final class Transactions {
     /** Aborts the open transaction, if any, replacing its producer if it cannot abort. */
     public void abortOpen() {
         if (open != null) {
+            metrics.aborted(1);
             current.abortOrReplace();
         }
         clearOpen();

@@ -8,6 +8,7 @@ import dev.eos.OutputTopic;
 import dev.eos.Processor;
 import dev.eos.internals.failure.FailurePolicy;
 import dev.eos.internals.failure.RetryPolicy;
+import dev.eos.internals.metrics.PipelineMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,8 @@ class RecordRunnerTest {
         AttemptWatchdog watchdog = new AttemptWatchdog("test", 0, timeoutMs, System::nanoTime);
         RecordRunner<String, String> runner = new RecordRunner<>("test", "i1", Serdes.String().deserializer(),
                 Serdes.String().deserializer(), processor, Map.of("out", OUT),
-                new RetryPolicy(attempts, 0, 0, 1.0, 0.0), new FailurePolicy("test", FailureAction.DEAD_LETTER, "dlq"),
-                watchdog, timeoutMs, completed::add);
+                new RetryPolicy(attempts, 0, 0, 1.0, 0.0), new FailurePolicy("test", FailureAction.DEAD_LETTER, "dlq",
+                PipelineMetrics.NOOP), watchdog, timeoutMs, completed::add, PipelineMetrics.NOOP, false);
         Dispatcher d = new Dispatcher("test", 2, runner, watchdog);
         try {
             ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>("in", 0, 42, "k".getBytes(StandardCharsets.UTF_8),
@@ -106,7 +107,7 @@ class RecordRunnerTest {
     @Test
     void shouldKeepTheInputTimestampUnlessTheEmitChoosesOne() {
         Work w1 = new Work(new ConsumerRecord<>("in", 0, 1, new byte[0], new byte[0]), TP, new Epoch(), null);
-        RecordContext c = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1234L, 1);
+        RecordContext c = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1234L, 1, true);
         c.emit(OUT, "k", "v");
         c.emit(dev.eos.OutputRecord.to(OUT, "k", "v").withTimestamp(99L).withPartition(3));
         List<ProducerRecord<byte[], byte[]>> out = c.close();
@@ -114,11 +115,17 @@ class RecordRunnerTest {
         assertThat(out.get(0).partition()).isNull();
         assertThat(out.get(1).timestamp()).isEqualTo(99L);
         assertThat(out.get(1).partition()).isEqualTo(3);
+        assertThat(DeadLetter.header(out.get(0).headers(), dev.eos.Provenance.SOURCE_TOPIC)).isEqualTo("in");
+        assertThat(DeadLetter.header(out.get(0).headers(), dev.eos.Provenance.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(DeadLetter.header(out.get(1).headers(), dev.eos.Provenance.SOURCE_OFFSET)).isEqualTo("1");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.emit(OUT, "k", "late"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("in-0@1");
         OutputTopic<String, String> undeclared = OutputTopic.of("other", Serdes.String(), Serdes.String());
-        RecordContext c2 = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1L, 1);
+        RecordContext c2 = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1L, 1, false);
+        c2.emit(OUT, "k", "v");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c2.emit(undeclared, "k", "v"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other");
+        assertThat(c2.close().get(0).headers().lastHeader(dev.eos.Provenance.SOURCE_TOPIC)).as("off by default")
+                .isNull();
     }
 }
