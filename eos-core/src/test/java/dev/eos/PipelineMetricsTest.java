@@ -1,0 +1,154 @@
+package dev.eos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The eos.* meters and Pipeline.health() move as records are processed, fail, retry and are dead-lettered. */
+class PipelineMetricsTest {
+
+    private static final TopicPartition P0 = new TopicPartition("in", 0);
+    private static final TopicPartition P1 = new TopicPartition("in", 1);
+    private static final OutputTopic<String, String> OUT = OutputTopic.of("out", Serdes.String(), Serdes.String());
+
+    private final MockKafka kafka = new MockKafka(List.of(P0, P1));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private Pipeline<String, String> pipeline;
+
+    private Pipeline.Builder<String, String> builder(Processor<String, String> processor) {
+        return Pipeline.builder(Serdes.String(), Serdes.String())
+                .bootstrapServers("mock:9092").applicationId("app").instanceId("i1")
+                .inputTopics("in").outputTopic(OUT).concurrency(2)
+                .config("commit.eager", false).config("commit.interval.ms", 50)
+                .config("retry.backoff.ms", 0).config("retry.max.attempts", 3)
+                .meterRegistry(registry).processor(processor).clients(kafka);
+    }
+
+    private void start(Pipeline.Builder<String, String> b) {
+        pipeline = b.build();
+        pipeline.start();
+        await(() -> pipeline.state() == Pipeline.State.RUNNING && kafka.consumer.assignment().size() == 2);
+    }
+
+    @AfterEach
+    void close() {
+        if (pipeline != null) {
+            pipeline.close(Duration.ofSeconds(10));
+        }
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out");
+            }
+            MockKafka.sleep(2);
+        }
+    }
+
+    private double count(String name) {
+        var c = registry.find(name).tag("application", "app").counter();
+        return c == null ? -1 : c.count();
+    }
+
+    private void feed(TopicPartition tp, int from, int to) {
+        for (int i = from; i < to; i++) {
+            kafka.consumer.add(tp, i, "k" + i, "v" + i);
+        }
+    }
+
+    @Test
+    void shouldCountProcessedFailedRetriedAndDeadLetteredRecordsAndCommits() {
+        start(builder((r, c) -> {
+            if (r.offset() % 5 == 0) {
+                throw new IllegalStateException("poison " + r.offset());
+            }
+            c.emit(OUT, r.key(), r.value());
+        }).deadLetterTopic("dlq"));
+        feed(P0, 0, 20);
+        await(() -> Long.valueOf(20).equals(kafka.committedOffsets().get(P0)));
+        assertThat(count("eos.records.processed")).isEqualTo(16);
+        assertThat(count("eos.records.failed.attempts")).isEqualTo(12); // 4 poison records x 3 attempts
+        assertThat(count("eos.records.retried")).isEqualTo(8);
+        assertThat(count("eos.records.dead.lettered")).isEqualTo(4);
+        assertThat(count("eos.records.skipped")).isZero();
+        assertThat(registry.find("eos.record.processing").timer().count()).isEqualTo(28);
+        assertThat(count("eos.transactions.committed")).isGreaterThanOrEqualTo(1);
+        assertThat(registry.find("eos.commit").timer().count())
+                .isEqualTo((long) count("eos.transactions.committed"));
+        assertThat(count("eos.rebalances")).isEqualTo(1);
+        assertThat(pipeline.health().lastCommit()).isPresent();
+    }
+
+    @Test
+    void shouldCountSkippedRecords() {
+        start(builder((r, c) -> {
+            throw new NonRetryableException("never");
+        }).config("failure.action", "SKIP"));
+        feed(P1, 0, 3);
+        await(() -> Long.valueOf(3).equals(kafka.committedOffsets().get(P1)));
+        assertThat(count("eos.records.skipped")).isEqualTo(3);
+        assertThat(count("eos.records.retried")).isZero();
+    }
+
+    @Test
+    void shouldCountFencingAndAborts() {
+        kafka.commitHook = p -> {
+            if (p.transactionalId.endsWith("-0") && p.commitCalls.get() == 1) {
+                throw new ProducerFencedException("fenced");
+            }
+        };
+        start(builder((r, c) -> c.emit(OUT, r.key(), r.value())));
+        feed(P0, 0, 5);
+        await(() -> count("eos.producers.fenced") == 1);
+        assertThat(count("eos.transactions.aborted")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void shouldShowAStuckRecordInHealthAndGauges() {
+        CountDownLatch never = new CountDownLatch(1);
+        start(builder((r, c) -> {
+            if (r.partition() == 0 && r.offset() == 2) {
+                never.await();
+            }
+            c.emit(OUT, r.key(), r.value());
+        }).config("processing.timeout.ms", 0));
+        try {
+            feed(P0, 0, 10);
+            await(() -> pipeline.health().oldestInFlight().orElse("").equals("in-0@2")
+                    && pipeline.health().oldestInFlightAge().toMillis() >= 200);
+            PipelineHealth h = pipeline.health();
+            assertThat(h.state()).isEqualTo(Pipeline.State.RUNNING);
+            assertThat(h.oldestInFlightStarted()).isTrue();
+            assertThat(h.recordsInFlight()).isEqualTo(8); // offsets 2..9: the stuck one and the seven held behind it
+            assertThat(h.toString()).contains("in-0@2");
+            assertThat(registry.find("eos.records.in.flight").gauge().value()).isEqualTo(8);
+            assertThat(registry.find("eos.records.held").gauge().value()).isEqualTo(7);
+            assertThat(registry.find("eos.records.oldest.age").gauge().value()).isGreaterThanOrEqualTo(0.2);
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void shouldRegisterNothingWithoutARegistry() {
+        pipeline = Pipeline.builder(Serdes.String(), Serdes.String())
+                .bootstrapServers("mock:9092").applicationId("plain").inputTopics("in").outputTopic(OUT)
+                .processor((r, c) -> c.emit(OUT, r.key(), r.value())).clients(kafka).build();
+        pipeline.start();
+        await(() -> pipeline.state() == Pipeline.State.RUNNING);
+        assertThat(registry.getMeters()).isEmpty();
+        assertThat(pipeline.health().state()).isEqualTo(Pipeline.State.RUNNING);
+    }
+}
