@@ -2,6 +2,7 @@ package dev.eos.examples;
 
 import dev.eos.OutputTopic;
 import dev.eos.Pipeline;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -61,8 +62,20 @@ public final class MapExample {
      */
     public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
             String input, String output, Map<String, ?> extraConfig, int maxSleepMs, int poisonEvery) {
+        return pipeline(bootstrap, applicationId, instanceId, input, output, extraConfig, maxSleepMs, poisonEvery,
+                null);
+    }
+
+    /** The same, with metrics in {@code registry} (null: none). */
+    public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
+            String input, String output, Map<String, ?> extraConfig, int maxSleepMs, int poisonEvery,
+            MeterRegistry registry) {
         OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
-        return Pipeline.builder(Serdes.String(), Serdes.String())
+        Pipeline.Builder<String, String> builder = Pipeline.builder(Serdes.String(), Serdes.String());
+        if (registry != null) {
+            builder.meterRegistry(registry);
+        }
+        return builder
                 .bootstrapServers(bootstrap)
                 .applicationId(applicationId)
                 .instanceId(instanceId)

@@ -3,6 +3,7 @@ package dev.eos.examples.cli;
 import dev.eos.examples.InputGenerator;
 import dev.eos.examples.MapExample;
 import dev.eos.examples.Verifier;
+import dev.eos.examples.audit.OutputAudit;
 import dev.eos.examples.WorkerProcess;
 import dev.eos.testkit.KafkaCluster;
 import dev.eos.testkit.LocalKafkaCluster;
@@ -27,6 +28,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * replaced, then the committed output checked against the input.
  */
 final class DemoCommand {
+
+    /** The demo's workers stamp their outputs with their source, so that the audit can check them. */
+    private static final List<String> WORKER_OPTIONS = List.of("--provenance");
 
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
@@ -68,7 +72,7 @@ final class DemoCommand {
 
             Path logDir = Files.createTempDirectory("eos-demo-");
             for (int i = 1; i <= workerCount; i++) {
-                workers.add(WorkerProcess.start(bootstrap, app, "w" + i, input, output, logDir));
+                workers.add(WorkerProcess.start(bootstrap, app, "w" + i, input, output, logDir, WORKER_OPTIONS));
             }
             say(t0, "started " + workerCount + " worker processes " + pids(workers) + ", logs in " + logDir);
 
@@ -104,7 +108,7 @@ final class DemoCommand {
                         victim.kill();
                         say(t0, "killed " + victim + " with SIGKILL at " + seen.cardinality() + " records out");
                         WorkerProcess replacement = WorkerProcess.start(bootstrap, app, victim.instance(), input,
-                                output, logDir);
+                                output, logDir, WORKER_OPTIONS);
                         workers.set(1, replacement);
                         say(t0, "started replacement " + replacement);
                         killed = true;
@@ -134,8 +138,14 @@ final class DemoCommand {
             for (String example : report.examples) {
                 say(t0, "  " + example);
             }
-            System.out.println(report.verdict());
-            return report.exactlyOnce() ? 0 : 1;
+            say(t0, "auditing the output's provenance headers (eos verify)...");
+            OutputAudit.Report audit = OutputAudit.run(bootstrap, input, output, null, null);
+            for (String line : audit.lines()) {
+                say(t0, line);
+            }
+            boolean ok = report.exactlyOnce() && audit.clean();
+            System.out.println(ok ? report.verdict() : report.verdict().replace(": OK ", ": VIOLATED "));
+            return ok ? 0 : 1;
         } catch (Exception e) {
             System.err.println("eos demo: " + e);
             e.printStackTrace();

@@ -12,6 +12,7 @@ import java.util.List;
  * eos kafka start [--nodes 1|3]                    start a local Kafka cluster in the background
  * eos kafka status                                 show the local cluster
  * eos kafka stop                                   stop it and delete its data
+ * eos verify --bootstrap B --input T --output U [--dead-letter D]   audit a pipeline's committed output
  * eos config-doc                                   print the configuration reference (Markdown)
  * eos --help
  * </pre>
@@ -35,7 +36,13 @@ public final class EosCli {
             "         [--max-sleep-ms MS]  (each record sleeps 0..MS ms first, like a remote call)",
             "         [--poison-every N] [--dead-letter-topic T]  (ids = N-1 mod N fail; failed records go to T)",
             "         [--transaction-header]  (tag outputs with the transaction that wrote them, for audits)",
+            "         [--provenance]  (stamp outputs with their source record, for eos verify)",
+            "         [--metrics-port PORT]  (serve Prometheus metrics at http://localhost:PORT/metrics)",
             "        run one process of the example pipeline until terminated (used by demo and tests)",
+            "  verify --bootstrap B --input T --output U [--dead-letter D]",
+            "        Audits the committed output of a pipeline run with output.provenance.headers=true: inputs",
+            "        with no output, inputs with outputs in more than one transaction, outputs of unknown source,",
+            "        with up to 10 examples each. Exit code 0 when clean, 1 when not, 2 on bad arguments.",
             "  config-doc                  print the configuration reference as Markdown",
             "  --help                      this text");
 
@@ -63,7 +70,10 @@ public final class EosCli {
                     return WorkerCommand.run(new Args(args.subList(1, args.size()),
                             List.of("bootstrap", "app", "input", "output", "instance", "commit-interval-ms",
                                     "group-protocol", "concurrency", "ordering", "max-sleep-ms", "poison-every",
-                                    "dead-letter-topic", "transaction-header")));
+                                    "dead-letter-topic", "transaction-header", "provenance", "metrics-port")));
+                case "verify":
+                    return VerifyCommand.run(new Args(args.subList(1, args.size()),
+                            List.of("bootstrap", "input", "output", "dead-letter")));
                 case "config-doc":
                     System.out.print(EosConfig.toMarkdown());
                     return 0;

@@ -2,6 +2,7 @@ package dev.eos.examples.cli;
 
 import dev.eos.Pipeline;
 import dev.eos.examples.MapExample;
+import dev.eos.examples.MetricsEndpoint;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,6 +33,14 @@ final class WorkerCommand {
         if (Boolean.parseBoolean(args.get("transaction-header", "false"))) {
             extra.put("output.transaction.header", true);
         }
+        if (Boolean.parseBoolean(args.get("provenance", "false"))) {
+            extra.put("output.provenance.headers", true);
+        }
+        int metricsPort = args.getInt("metrics-port", -1, 0, 65_535);
+        MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(metricsPort);
+        if (metrics != null) {
+            System.out.println("WORKER " + instance + " metrics at http://localhost:" + metrics.port() + "/metrics");
+        }
         String dlq = args.get("dead-letter-topic", null);
         if (dlq != null) {
             extra.put("failure.action", "DEAD_LETTER");
@@ -40,7 +49,8 @@ final class WorkerCommand {
         }
         Pipeline<String, String> pipeline = MapExample.pipeline(args.require("bootstrap"), args.require("app"),
                 instance, args.require("input"), args.require("output"), extra,
-                args.getInt("max-sleep-ms", 0, 0, 60_000), args.getInt("poison-every", 0, 0, Integer.MAX_VALUE));
+                args.getInt("max-sleep-ms", 0, 0, 60_000), args.getInt("poison-every", 0, 0, Integer.MAX_VALUE),
+                metrics == null ? null : metrics.registry());
         CountDownLatch done = new CountDownLatch(1);
         pipeline.addStateListener((now, before) -> {
             System.out.println("WORKER " + instance + " " + now);
@@ -56,6 +66,9 @@ final class WorkerCommand {
             done.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         return pipeline.state() == Pipeline.State.FAILED ? 1 : 0;
     }

@@ -1,0 +1,273 @@
+package dev.eos.examples.audit;
+
+import dev.eos.DeadLetter;
+import dev.eos.Provenance;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Audits the committed output of a live pipeline whose outputs carry their provenance
+ * ({@code output.provenance.headers=true}): reads the input and the output (and the dead-letter topic) with
+ * {@code read_committed}, maps every output back to its input record through the {@link Provenance} headers
+ * (dead letters through the {@link DeadLetter} ones), and reports inputs with no output, inputs whose outputs are
+ * in more than one transaction (processed twice), and outputs whose source is unknown. Outputs of aborted
+ * transactions are not read, so they do not count. Works for 1-to-1 and 1-to-N pipelines.
+ *
+ * <p>Memory is bounded by the input's size: 4 bytes and 2 bits per input offset, whatever the output's size.
+ */
+public final class OutputAudit {
+
+    private static final int EXAMPLES = 10;
+
+    /** What the audit found. */
+    public static final class Report {
+        public long inputs;
+        public long outputs;
+        public long deadLetters;
+        public long missing;
+        public long multipleTransactions;
+        public long unknownSource;
+        public long withoutTransactionHeader;
+        public final List<String> missingExamples = new ArrayList<>();
+        public final List<String> multipleExamples = new ArrayList<>();
+        public final List<String> unknownExamples = new ArrayList<>();
+
+        /** Whether every input has its outputs in exactly one transaction and every output has a known source. */
+        public boolean clean() {
+            return missing == 0 && multipleTransactions == 0 && unknownSource == 0;
+        }
+
+        /** One line: {@code audit: CLEAN inputs=N outputs=M deadLetters=D missing=0 ...}. */
+        public String summary() {
+            return "audit: " + (clean() ? "CLEAN" : "VIOLATED") + " inputs=" + inputs + " outputs=" + outputs
+                    + " deadLetters=" + deadLetters + " missing=" + missing + " multipleTransactions="
+                    + multipleTransactions + " unknownSource=" + unknownSource;
+        }
+
+        /** The summary, then up to 10 examples of each finding. */
+        public List<String> lines() {
+            List<String> out = new ArrayList<>();
+            out.add(summary());
+            missingExamples.forEach(e -> out.add("  no output: " + e));
+            multipleExamples.forEach(e -> out.add("  outputs in more than one transaction: " + e));
+            unknownExamples.forEach(e -> out.add("  unknown source: " + e));
+            if (withoutTransactionHeader > 0) {
+                out.add("  note: " + withoutTransactionHeader + " outputs carry no transaction header; inputs "
+                        + "processed twice cannot be told from 1-to-N outputs for them");
+            }
+            return out;
+        }
+    }
+
+    /** The offsets of one input partition: which exist, and the transaction of their first output. */
+    private static final class PartitionState {
+        final long begin;
+        final BitSet present;
+        final BitSet multiple;
+        final int[] transaction;
+
+        PartitionState(long begin, long end) {
+            this.begin = begin;
+            int size = Math.toIntExact(Math.max(0, end - begin));
+            this.present = new BitSet(size);
+            this.multiple = new BitSet(size);
+            this.transaction = new int[size];
+        }
+
+        int index(long offset) {
+            long i = offset - begin;
+            return i < 0 || i >= transaction.length ? -1 : (int) i;
+        }
+    }
+
+    private OutputAudit() {
+    }
+
+    /**
+     * Runs the audit.
+     *
+     * @param deadLetter the dead-letter topic, or null
+     * @param progress where to print progress while reading (every 2 s), or null
+     * @throws IllegalArgumentException if a topic does not exist (the message names it)
+     */
+    public static Report run(String bootstrap, String input, String output, String deadLetter, PrintStream progress) {
+        List<String> topics = deadLetter == null ? List.of(input, output) : List.of(input, output, deadLetter);
+        Map<String, Map<TopicPartition, long[]>> ranges = ranges(bootstrap, topics);
+        Map<Integer, PartitionState> in = new HashMap<>();
+        ranges.get(input).forEach((tp, r) -> in.put(tp.partition(), new PartitionState(r[0], r[1])));
+        Report report = new Report();
+        read(bootstrap, ranges.get(input), progress, "input " + input, r -> {
+            PartitionState p = in.get(r.partition());
+            int i = p.index(r.offset());
+            if (i >= 0) {
+                p.present.set(i);
+                report.inputs++;
+            }
+        });
+        read(bootstrap, ranges.get(output), progress, "output " + output, r -> {
+            report.outputs++;
+            account(report, in, input, r, Provenance.SOURCE_TOPIC, Provenance.SOURCE_PARTITION,
+                    Provenance.SOURCE_OFFSET);
+        });
+        if (deadLetter != null) {
+            read(bootstrap, ranges.get(deadLetter), progress, "dead letters " + deadLetter, r -> {
+                report.deadLetters++;
+                account(report, in, input, r, DeadLetter.SOURCE_TOPIC, DeadLetter.SOURCE_PARTITION,
+                        DeadLetter.SOURCE_OFFSET);
+            });
+        }
+        in.forEach((partition, p) -> {
+            for (int i = p.present.nextSetBit(0); i >= 0; i = p.present.nextSetBit(i + 1)) {
+                if (p.transaction[i] == 0) {
+                    report.missing++;
+                    example(report.missingExamples, input + "-" + partition + "@" + (p.begin + i));
+                }
+            }
+        });
+        return report;
+    }
+
+    private static void account(Report report, Map<Integer, PartitionState> in, String input,
+            ConsumerRecord<byte[], byte[]> r, String topicHeader, String partitionHeader, String offsetHeader) {
+        Headers h = r.headers();
+        String at = r.topic() + "-" + r.partition() + "@" + r.offset();
+        String topic = DeadLetter.header(h, topicHeader);
+        PartitionState p = null;
+        int i = -1;
+        try {
+            if (input.equals(topic)) {
+                p = in.get(Integer.parseInt(DeadLetter.header(h, partitionHeader)));
+                i = p == null ? -1 : p.index(Long.parseLong(DeadLetter.header(h, offsetHeader)));
+            }
+        } catch (NumberFormatException | NullPointerException malformed) {
+            i = -1;
+        }
+        if (i < 0 || !p.present.get(i)) {
+            report.unknownSource++;
+            example(report.unknownExamples, at + (topic == null ? " (no provenance headers)"
+                    : " (source " + topic + "-" + DeadLetter.header(h, partitionHeader) + "@"
+                    + DeadLetter.header(h, offsetHeader) + ")"));
+            return;
+        }
+        String txn = DeadLetter.header(h, DeadLetter.TRANSACTION);
+        if (txn == null) {
+            report.withoutTransactionHeader++;
+        }
+        int id = txn == null ? 1 : (txn.hashCode() == 0 ? 1 : txn.hashCode());
+        if (p.transaction[i] == 0) {
+            p.transaction[i] = id;
+        } else if (p.transaction[i] != id && !p.multiple.get(i)) {
+            p.multiple.set(i);
+            report.multipleTransactions++;
+            example(report.multipleExamples, input + "-" + r.partition() + " input offset " + (p.begin + i)
+                    + ", again at " + at + " in " + txn);
+        }
+    }
+
+    private static void example(List<String> examples, String e) {
+        if (examples.size() < EXAMPLES) {
+            examples.add(e);
+        }
+    }
+
+    /** The [earliest, read_committed end) offsets of every partition of each topic. */
+    private static Map<String, Map<TopicPartition, long[]>> ranges(String bootstrap, List<String> topics) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            for (String t : topics) {
+                if (!existing.contains(t)) {
+                    throw new IllegalArgumentException("topic '" + t + "' does not exist on " + bootstrap);
+                }
+            }
+            Map<String, Map<TopicPartition, long[]>> out = new HashMap<>();
+            for (var d : admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).entrySet()) {
+                Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                d.getValue().partitions().forEach(p -> {
+                    earliest.put(new TopicPartition(d.getKey(), p.partition()), OffsetSpec.earliest());
+                    latest.put(new TopicPartition(d.getKey(), p.partition()), OffsetSpec.latest());
+                });
+                ListOffsetsOptions committed = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+                var begins = admin.listOffsets(earliest, committed).all().get(60, TimeUnit.SECONDS);
+                var ends = admin.listOffsets(latest, committed).all().get(60, TimeUnit.SECONDS);
+                Map<TopicPartition, long[]> r = new HashMap<>();
+                begins.forEach((tp, b) -> r.put(tp, new long[] {b.offset(), ends.get(tp).offset()}));
+                out.put(d.getKey(), r);
+            }
+            return out;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot read the topics' offsets on " + bootstrap + ": " + e.getCause(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("No answer from " + bootstrap + " within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    /** Reads every partition from its start to its end as of the audit's start, read_committed. */
+    private static void read(String bootstrap, Map<TopicPartition, long[]> ranges, PrintStream progress, String what,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "eos-verify-" + UUID.randomUUID());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        long total = 0;
+        for (long[] r : ranges.values()) {
+            total += r[1] - r[0];
+        }
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> left = new ArrayList<>();
+            ranges.forEach((tp, r) -> {
+                if (r[1] > r[0]) {
+                    left.add(tp);
+                }
+            });
+            c.assign(left);
+            left.forEach(tp -> c.seek(tp, ranges.get(tp)[0]));
+            long read = 0;
+            long lastReport = System.nanoTime();
+            while (!left.isEmpty()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() < ranges.get(tp)[1]) {
+                        each.accept(r);
+                        read++;
+                    }
+                }
+                left.removeIf(tp -> c.position(tp) >= ranges.get(tp)[1]);
+                c.pause(new ArrayList<>(c.assignment()).stream().filter(tp -> !left.contains(tp)).toList());
+                if (progress != null && System.nanoTime() - lastReport > 2_000_000_000L) {
+                    progress.printf("verify: reading %s: %,d of at most %,d records%n", what, read, total);
+                    lastReport = System.nanoTime();
+                }
+            }
+            if (progress != null) {
+                progress.printf("verify: read %s: %,d records%n", what, read);
+            }
+        }
+    }
+}
