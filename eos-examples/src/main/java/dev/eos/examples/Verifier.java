@@ -79,32 +79,33 @@ public final class Verifier {
      * value of the input record it was made from.
      */
     public static Report verify(String bootstrap, String input, String output, Function<String, String> inputIdOfOutput) {
-        List<ConsumerRecord<String, String>> in = readAll(bootstrap, input);
-        List<ConsumerRecord<String, String>> out = readAll(bootstrap, output);
+        // streamed: only ids and keys are kept, not the records
         Map<String, String> keyOfInput = new HashMap<>();
         Map<String, List<String>> inputOrderPerKey = new HashMap<>();
-        for (ConsumerRecord<String, String> r : in) {
+        long[] inputs = {0};
+        read(bootstrap, input, r -> {
+            inputs[0]++;
             keyOfInput.put(r.value(), r.key());
             inputOrderPerKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
-        }
+        });
         Map<String, Integer> seen = new HashMap<>();
         Map<String, List<String>> outputOrderPerKey = new HashMap<>();
         List<String> examples = new ArrayList<>();
-        long unknown = 0;
-        long duplicates = 0;
-        for (ConsumerRecord<String, String> r : out) {
+        long[] counts = new long[3]; // outputs, unknown, duplicates
+        read(bootstrap, output, r -> {
+            counts[0]++;
             String id = inputIdOfOutput.apply(r.value());
             if (id == null || !keyOfInput.containsKey(id)) {
-                unknown++;
+                counts[1]++;
                 if (examples.size() < 10) {
                     examples.add("unknown output " + r.topic() + "-" + r.partition() + "@" + r.offset() + " value="
                             + r.value());
                 }
-                continue;
+                return;
             }
             int n = seen.merge(id, 1, Integer::sum);
             if (n > 1) {
-                duplicates++;
+                counts[2]++;
                 if (examples.size() < 10) {
                     examples.add("duplicate of input " + id + " at " + r.topic() + "-" + r.partition() + "@"
                             + r.offset());
@@ -112,7 +113,9 @@ public final class Verifier {
             } else {
                 outputOrderPerKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(id);
             }
-        }
+        });
+        long unknown = counts[1];
+        long duplicates = counts[2];
         long lost = 0;
         for (String id : keyOfInput.keySet()) {
             if (!seen.containsKey(id)) {
@@ -133,18 +136,25 @@ public final class Verifier {
                 }
             }
         }
-        return new Report(in.size(), out.size(), duplicates, lost, unknown, outOfOrder, examples);
+        return new Report(inputs[0], counts[0], duplicates, lost, unknown, outOfOrder, examples);
     }
 
     /** Reads a topic from the beginning to its current end (last stable offset), read_committed. */
     public static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        read(bootstrap, topic, out::add);
+        return out;
+    }
+
+    /** Hands every record of a topic, from the beginning to its current end, to {@code each}; read_committed. */
+    public static void read(String bootstrap, String topic,
+            java.util.function.Consumer<ConsumerRecord<String, String>> each) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "eos-verifier-" + UUID.randomUUID());
         Map<TopicPartition, Long> ends = endOffsets(bootstrap, topic);
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
             c.assign(ends.keySet());
@@ -159,9 +169,9 @@ public final class Verifier {
                     }
                 }
                 if (done) {
-                    return out;
+                    return;
                 }
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                c.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
         throw new IllegalStateException("Could not read " + topic + " to its end within 5 minutes");
