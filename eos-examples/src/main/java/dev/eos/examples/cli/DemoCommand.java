@@ -29,8 +29,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class DemoCommand {
 
-    /** The demo's workers stamp their outputs with their source, so that the audit can check them. */
-    private static final List<String> WORKER_OPTIONS = List.of("--provenance");
+    /** The options of worker {@code i} (1-based): provenance for the audit, metrics on a port of their own. */
+    private static List<String> workerOptions(int metricsPort, int i) {
+        return metricsPort < 0 ? List.of("--provenance")
+                : List.of("--provenance", "--metrics-port", String.valueOf(metricsPort + i - 1));
+    }
 
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
@@ -41,6 +44,7 @@ final class DemoCommand {
         int records = args.getInt("records", 100_000, 1, 100_000_000);
         int partitions = args.getInt("partitions", 6, 1, 1000);
         int workerCount = args.getInt("workers", 3, 2, 32);
+        int metricsPort = args.getInt("metrics-port", -1, 1, 65_000);
         String given = args.get("bootstrap", null);
         long t0 = System.nanoTime();
         KafkaCluster cluster = null;
@@ -72,7 +76,11 @@ final class DemoCommand {
 
             Path logDir = Files.createTempDirectory("eos-demo-");
             for (int i = 1; i <= workerCount; i++) {
-                workers.add(WorkerProcess.start(bootstrap, app, "w" + i, input, output, logDir, WORKER_OPTIONS));
+                workers.add(WorkerProcess.start(bootstrap, app, "w" + i, input, output, logDir,
+                        workerOptions(metricsPort, i)));
+                if (metricsPort >= 0) {
+                    say(t0, "metrics of w" + i + " at http://localhost:" + (metricsPort + i - 1) + "/metrics");
+                }
             }
             say(t0, "started " + workerCount + " worker processes " + pids(workers) + ", logs in " + logDir);
 
@@ -108,7 +116,7 @@ final class DemoCommand {
                         victim.kill();
                         say(t0, "killed " + victim + " with SIGKILL at " + seen.cardinality() + " records out");
                         WorkerProcess replacement = WorkerProcess.start(bootstrap, app, victim.instance(), input,
-                                output, logDir, WORKER_OPTIONS);
+                                output, logDir, workerOptions(metricsPort, 2));
                         workers.set(1, replacement);
                         say(t0, "started replacement " + replacement);
                         killed = true;

@@ -23,11 +23,12 @@ public final class EosCli {
             "usage: eos <command> [options]",
             "",
             "commands:",
-            "  demo [--records N] [--partitions P] [--bootstrap HOST:PORT]",
+            "  demo [--records N] [--partitions P] [--bootstrap HOST:PORT] [--metrics-port PORT]",
             "        Runs the example exactly-once pipeline in 3 worker processes over N input records (default",
             "        100000), kills one worker with SIGKILL part way, starts a replacement, then checks the",
             "        committed output against the input. Starts a local 1-node Kafka cluster unless --bootstrap",
-            "        is given. Last line: exactly-once: OK|VIOLATED input=N output=M duplicates=D lost=L",
+            "        is given. Workers serve Prometheus metrics on PORT, PORT+1, ... if --metrics-port is given.",
+            "        Last line: exactly-once: OK|VIOLATED input=N output=M duplicates=D lost=L",
             "  kafka start [--nodes 1|3]   start a local Kafka cluster in the background, print its bootstrap servers",
             "  kafka status                show the local cluster started by 'kafka start'",
             "  kafka stop                  stop that cluster and delete its data",
@@ -63,7 +64,7 @@ public final class EosCli {
             switch (args.get(0)) {
                 case "demo":
                     return DemoCommand.run(new Args(args.subList(1, args.size()),
-                            List.of("records", "partitions", "bootstrap", "workers")));
+                            List.of("records", "partitions", "bootstrap", "workers", "metrics-port")));
                 case "kafka":
                     return KafkaCommand.run(args.subList(1, args.size()));
                 case "worker":
