@@ -58,6 +58,21 @@ final class MockKafka implements KafkaClients {
     public Producer<byte[], byte[]> producer(Map<String, Object> configs) {
         TestProducer p = new TestProducer((String) configs.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
         producers.add(p);
+        // one client metric per producer, named after its place in the list, for the metrics binding tests
+        String clientId = "mock-producer-" + producers.size();
+        org.apache.kafka.common.MetricName name = new org.apache.kafka.common.MetricName("record-send-total",
+                "producer-metrics", "", Map.of("client-id", clientId));
+        p.setMockMetrics(name, new org.apache.kafka.common.Metric() {
+            @Override
+            public org.apache.kafka.common.MetricName metricName() {
+                return name;
+            }
+
+            @Override
+            public Object metricValue() {
+                return (double) p.history().size();
+            }
+        });
         return p;
     }
 

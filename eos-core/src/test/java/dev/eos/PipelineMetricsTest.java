@@ -116,6 +116,28 @@ class PipelineMetricsTest {
         assertThat(count("eos.transactions.aborted")).isGreaterThanOrEqualTo(1);
     }
 
+    private boolean hasClientMeter(String clientId) {
+        return registry.getMeters().stream().anyMatch(m -> m.getId().getName().startsWith("kafka.producer")
+                && m.getId().getTags().stream().anyMatch(t -> t.getValue().equals(clientId)));
+    }
+
+    @Test
+    void shouldRebindTheClientMetricsOfAReplacedProducer() {
+        kafka.commitHook = p -> {
+            if (p.transactionalId.endsWith("-0") && p.commitCalls.get() == 1) {
+                throw new ProducerFencedException("fenced");
+            }
+        };
+        start(builder((r, c) -> c.emit(OUT, r.key(), r.value())));
+        assertThat(hasClientMeter("mock-producer-1")).as("slot 0's first producer").isTrue();
+        assertThat(hasClientMeter("mock-producer-2")).as("slot 1's producer").isTrue();
+        feed(P0, 0, 5);
+        await(() -> kafka.producers.size() == 3);
+        await(() -> hasClientMeter("mock-producer-3"));
+        assertThat(hasClientMeter("mock-producer-1")).as("the fenced producer's meters are gone").isFalse();
+        assertThat(hasClientMeter("mock-producer-2")).isTrue();
+    }
+
     @Test
     void shouldShowAStuckRecordInHealthAndGauges() {
         CountDownLatch never = new CountDownLatch(1);
