@@ -2,6 +2,7 @@ package dev.eos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -164,14 +165,26 @@ class PipelineMetricsTest {
         }
     }
 
+    /** Without a registry nothing reaches Micrometer, not even its global registry. */
     @Test
     void shouldRegisterNothingWithoutARegistry() {
-        pipeline = Pipeline.builder(Serdes.String(), Serdes.String())
-                .bootstrapServers("mock:9092").applicationId("plain").inputTopics("in").outputTopic(OUT)
-                .processor((r, c) -> c.emit(OUT, r.key(), r.value())).clients(kafka).build();
-        pipeline.start();
-        await(() -> pipeline.state() == Pipeline.State.RUNNING);
-        assertThat(registry.getMeters()).isEmpty();
-        assertThat(pipeline.health().state()).isEqualTo(Pipeline.State.RUNNING);
+        SimpleMeterRegistry global = new SimpleMeterRegistry();
+        Metrics.addRegistry(global);
+        try {
+            pipeline = Pipeline.builder(Serdes.String(), Serdes.String())
+                    .bootstrapServers("mock:9092").applicationId("plain").inputTopics("in").outputTopic(OUT)
+                    .config("commit.eager", false).config("commit.interval.ms", 50)
+                    .processor((r, c) -> c.emit(OUT, r.key(), r.value())).clients(kafka).build();
+            pipeline.start();
+            await(() -> pipeline.state() == Pipeline.State.RUNNING && kafka.consumer.assignment().size() == 2);
+            feed(P0, 0, 5);
+            await(() -> Long.valueOf(5).equals(kafka.committedOffsets().get(P0)));
+            await(() -> pipeline.health().lastCommit().isPresent());
+            assertThat(global.getMeters()).isEmpty();
+            assertThat(Metrics.globalRegistry.getMeters()).isEmpty();
+            assertThat(pipeline.health().state()).isEqualTo(Pipeline.State.RUNNING);
+        } finally {
+            Metrics.removeRegistry(global);
+        }
     }
 }

@@ -31,10 +31,6 @@ public final class FailurePolicy {
         this.metrics = metrics;
     }
 
-    public FailureAction action() {
-        return action;
-    }
-
     /**
      * The outputs that replace those of a failed record.
      *

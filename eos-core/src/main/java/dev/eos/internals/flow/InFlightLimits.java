@@ -29,6 +29,11 @@ public final class InFlightLimits {
         return Math.max(1, maxBytes / Math.max(1, partitions));
     }
 
+    /** Whether the pipeline, holding {@code totalRecords} and {@code totalBytes}, has reached a limit. */
+    public boolean reached(long totalRecords, long totalBytes) {
+        return totalRecords >= maxRecords || totalBytes >= maxBytes;
+    }
+
     /**
      * Whether a partition holding {@code records} and {@code bytes} must be paused, when the pipeline holds
      * {@code totalRecords} and {@code totalBytes} over {@code partitions} assigned partitions.

@@ -4,12 +4,12 @@ import dev.eos.internals.exec.Work;
 import dev.eos.internals.flow.InFlightLimits;
 import dev.eos.internals.metrics.LiveStatus;
 import dev.eos.internals.txn.Transactions;
-import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -38,6 +38,8 @@ final class Partitions implements Transactions.Listener {
     private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
     private final boolean brokenRewind = Boolean.getBoolean(BROKEN_REWIND_PROPERTY);
     private long lastRefreshMs;
+    /** Whether back-pressure has partitions paused (so a later iteration may have to resume them). */
+    private boolean pausing;
 
     private final LiveStatus status;
 
@@ -48,10 +50,6 @@ final class Partitions implements Transactions.Listener {
 
     PartitionTracker trackerFor(TopicPartition tp) {
         return trackers.computeIfAbsent(tp, PartitionTracker::new);
-    }
-
-    PartitionTracker get(TopicPartition tp) {
-        return trackers.get(tp);
     }
 
     /** The tracker of {@code w}'s partition if {@code w} belongs to its current epoch, else null. */
@@ -130,18 +128,18 @@ final class Partitions implements Transactions.Listener {
 
     /** Pauses the partitions over their share of a reached in-flight limit, resumes the others. */
     void applyBackPressure(InFlightLimits limits) {
-        Set<TopicPartition> assigned = loop.consumer.assignment();
-        int n = assigned.size();
-        if (n == 0) {
-            return;
-        }
         long totalRecords = 0;
         long totalBytes = 0;
         for (PartitionTracker t : trackers.values()) {
             totalRecords += t.records();
             totalBytes += t.bytes();
         }
+        if (!pausing && !limits.reached(totalRecords, totalBytes)) {
+            return; // the common case: no limit reached and nothing to resume
+        }
+        Set<TopicPartition> assigned = loop.consumer.assignment();
         Set<TopicPartition> paused = loop.consumer.paused();
+        int n = assigned.size();
         List<TopicPartition> pause = new ArrayList<>(0);
         List<TopicPartition> resume = new ArrayList<>(0);
         for (TopicPartition tp : assigned) {
@@ -159,6 +157,7 @@ final class Partitions implements Transactions.Listener {
         if (!resume.isEmpty()) {
             loop.consumer.resume(resume);
         }
+        pausing = paused.size() + pause.size() - resume.size() > 0;
     }
 
     /** Refreshes what gauges and {@code Pipeline.health()} read, at most every {@link LiveStatus#REFRESH_MS}. */

@@ -24,16 +24,27 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         this.loop = loop;
     }
 
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    /**
+     * Whether partitions taken away need handling: false for none, or once the loop is closing (then they are
+     * only dropped); otherwise the pipeline moves to REBALANCING.
+     */
+    private boolean rebalancing(Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
-            return;
+            return false;
         }
         if (loop.closing) {
             loop.partitions.drop(partitions);
-            return;
+            return false;
         }
         loop.lifecycle.transitionIfPossible(State.REBALANCING);
+        return true;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (!rebalancing(partitions)) {
+            return;
+        }
         loop.transactions.finishCommit(true); // the running commit may hold offsets of these partitions
         List<PartitionTracker> revoked = loop.partitions.of(partitions);
         if (loop.transactions.isOpen() || !revoked.isEmpty()) {
@@ -46,14 +57,9 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        if (partitions.isEmpty()) {
+        if (!rebalancing(partitions)) {
             return;
         }
-        if (loop.closing) {
-            loop.partitions.drop(partitions);
-            return;
-        }
-        loop.lifecycle.transitionIfPossible(State.REBALANCING);
         log.warn("[app={}] partitions lost {}: aborting the open transaction and dropping their work", loop.app,
                 partitions);
         loop.abortAndReset();

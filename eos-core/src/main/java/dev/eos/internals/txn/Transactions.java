@@ -311,11 +311,6 @@ public final class Transactions {
         probe.forget(partitions);
     }
 
-    /** Number of records under suspicion or confirmed rejected (for tests). */
-    public int probeSize() {
-        return probe.size();
-    }
-
     /** {@code close(timeout)} ran out: waits and retries of commits end, and nothing more is aborted. */
     public void abandon() {
         abandoned = true;
