@@ -172,6 +172,22 @@ public final class EosConfig extends AbstractConfig {
             + "output for lost and duplicated records. Dead letters carry their source anyway. Costs about 100 "
             + "bytes per record.";
 
+    public static final String STATE_DIR_CONFIG = "state.dir";
+    private static final String STATE_DIR_DOC = "Directory of the persistent state stores; each instance keeps "
+            + "<state.dir>/<application.id> and locks it, so two instances cannot share one. Empty: "
+            + "<java.io.tmpdir>/eos-state. After a clean close the stores restart from their local copy; after an "
+            + "unclean stop they are rebuilt from their changelog topics.";
+
+    public static final String STATE_MEMORY_BYTES_CONFIG = "state.memory.bytes";
+    private static final String STATE_MEMORY_BYTES_DOC = "Off-heap memory shared by every RocksDB store of the "
+            + "process: one block cache of this size, a quarter of which may hold memtables. Set by the first "
+            + "pipeline of the process that opens a store.";
+
+    public static final String CHANGELOG_REPLICATION_FACTOR_CONFIG = "state.changelog.replication.factor";
+    private static final String CHANGELOG_REPLICATION_FACTOR_DOC = "Replication factor of the changelog topics "
+            + "the pipeline creates (<application.id>-<store>-changelog, compacted, partitioned like the input); "
+            + "-1: the broker's default.";
+
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString() {
@@ -226,7 +242,12 @@ public final class EosConfig extends AbstractConfig {
             .define(TRANSACTION_HEADER_CONFIG, Type.BOOLEAN, false, Importance.LOW, TRANSACTION_HEADER_DOC)
             .define(PROVENANCE_HEADERS_CONFIG, Type.BOOLEAN, false, Importance.LOW, PROVENANCE_HEADERS_DOC)
             .define(DRAIN_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 600_000), Importance.LOW,
-                    DRAIN_TIMEOUT_MS_DOC);
+                    DRAIN_TIMEOUT_MS_DOC)
+            .define(STATE_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, STATE_DIR_DOC)
+            .define(STATE_MEMORY_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024 * 1024),
+                    Importance.MEDIUM, STATE_MEMORY_BYTES_DOC)
+            .define(CHANGELOG_REPLICATION_FACTOR_CONFIG, Type.INT, -1, Range.between(-1, Short.MAX_VALUE),
+                    Importance.LOW, CHANGELOG_REPLICATION_FACTOR_DOC);
 
     /** Letters, digits, '.', '_' and '-' (they end up in group and transactional ids); empty if allowed. */
     private static ConfigDef.Validator identifier(boolean emptyAllowed) {

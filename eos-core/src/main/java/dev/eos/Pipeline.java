@@ -11,6 +11,7 @@ import dev.eos.internals.runtime.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -127,6 +128,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
         this.lifecycle = new Lifecycle(settings.applicationId(), b.stateListener, b.fatalErrorHandler);
         List<String> inputs = List.copyOf(b.inputTopics);
         Map<String, OutputTopic<?, ?>> outputTopics = Map.copyOf(b.outputTopics);
+        Map<String, StoreDefinition<?, ?>> stores = Collections.unmodifiableMap(new LinkedHashMap<>(b.stores));
         List<String> outputs = new ArrayList<>(outputTopics.keySet());
         if (settings.failureAction() == FailureAction.DEAD_LETTER) {
             outputs.add(settings.deadLetterTopic());
@@ -136,8 +138,8 @@ public final class Pipeline<K, V> implements AutoCloseable {
         Processor<K, V> processor = b.processor;
         KafkaClients clients = b.clients;
         MeterRegistry registry = b.meterRegistry;
-        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, outputs, () -> new PollLoop<>(
-                settings, inputs, outputTopics, keys, values, processor, lifecycle, clients,
+        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, outputs, stores, () -> new PollLoop<>(
+                settings, inputs, outputTopics, stores, keys, values, processor, lifecycle, clients,
                 registry == null ? PipelineMetrics.NOOP : new MicrometerMetrics(registry, settings.applicationId()),
                 status));
     }
@@ -236,6 +238,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
         private final Map<String, Object> props = new LinkedHashMap<>();
         private final Set<String> inputTopics = new LinkedHashSet<>();
         private final Map<String, OutputTopic<?, ?>> outputTopics = new LinkedHashMap<>();
+        private final Map<String, StoreDefinition<?, ?>> stores = new LinkedHashMap<>();
         private Processor<K, V> processor;
         private StateListener stateListener;
         private FatalErrorHandler fatalErrorHandler;
@@ -279,6 +282,20 @@ public final class Pipeline<K, V> implements AutoCloseable {
             OutputTopic<?, ?> previous = outputTopics.putIfAbsent(topic.name(), topic);
             if (previous != null && previous != topic) {
                 throw new IllegalArgumentException("Output topic '" + topic.name() + "' is declared twice");
+            }
+            return this;
+        }
+
+        /**
+         * Declares a state store that the processor reaches with {@link ProcessorContext#store}. A pipeline with
+         * stores reads exactly one input topic, in {@link Ordering#KEY} or {@link Ordering#PARTITION} order; its
+         * changelog topics are created when it starts if they are missing.
+         */
+        public Builder<K, V> store(StoreDefinition<?, ?> store) {
+            Objects.requireNonNull(store, "store");
+            StoreDefinition<?, ?> previous = stores.putIfAbsent(store.name(), store);
+            if (previous != null && previous != store) {
+                throw new IllegalArgumentException("Store '" + store.name() + "' is declared twice");
             }
             return this;
         }
@@ -362,11 +379,31 @@ public final class Pipeline<K, V> implements AutoCloseable {
                 throw new IllegalStateException("A pipeline needs a processor (processor)");
             }
             for (String in : inputTopics) {
-                if (outputTopics.containsKey(in) || in.equals(props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG))) {
-                    throw new IllegalStateException("Topic '" + in + "' is both an input and an output");
+                if (in.equals(props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG))) {
+                    throw new IllegalStateException("Topic '" + in + "' is both an input and the dead-letter topic");
                 }
             }
-            return new Pipeline<>(this, new EosConfig(props));
+            EosConfig config = new EosConfig(props);
+            if (!stores.isEmpty()) {
+                if (inputTopics.size() != 1) {
+                    throw new IllegalStateException("A pipeline with state stores " + stores.keySet() + " reads "
+                            + "exactly one input topic (a store has one instance per input partition); given: "
+                            + inputTopics);
+                }
+                if (Ordering.UNORDERED.name().equals(config.getString(EosConfig.ORDERING_CONFIG))) {
+                    throw new ConfigException(EosConfig.ORDERING_CONFIG, Ordering.UNORDERED.name(), "A pipeline with "
+                            + "state stores " + stores.keySet() + " needs ordering KEY or PARTITION: with UNORDERED, "
+                            + "records of one key could update a store at the same time");
+                }
+                for (StoreDefinition<?, ?> st : stores.values()) {
+                    String changelog = st.changelogTopic(config.getString(EosConfig.APPLICATION_ID_CONFIG));
+                    if (inputTopics.contains(changelog) || outputTopics.containsKey(changelog)) {
+                        throw new IllegalStateException("Topic '" + changelog + "' is the changelog of store '"
+                                + st.name() + "'; it cannot be an input or output topic");
+                    }
+                }
+            }
+            return new Pipeline<>(this, config);
         }
     }
 }

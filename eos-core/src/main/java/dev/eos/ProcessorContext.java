@@ -39,6 +39,15 @@ public interface ProcessorContext {
      */
     <K, V> void emit(OutputRecord<K, V> record);
 
+    /**
+     * The instance of a declared store that belongs to the current record's partition. Its writes commit with
+     * the record's outputs and offset, or not at all.
+     *
+     * @throws IllegalArgumentException if the store was not declared on the pipeline builder
+     * @throws IllegalStateException if called in {@code init} or outside the {@code process} call
+     */
+    <K, V> KeyValueStore<K, V> store(StoreDefinition<K, V> store);
+
     /** The attempt of the current record: 1 for the first, 2 for the first retry; 0 in {@code init}. */
     int attempt();
 

@@ -10,6 +10,8 @@ public final class Epoch {
     public volatile boolean acceptingNew = true;
     /** True once this epoch is dropped: results of its records are ignored. */
     public volatile boolean discarded;
+    /** The partition's stores as this epoch sees them (its own overlays), or null for a stateless pipeline. */
+    public volatile dev.eos.internals.state.PartitionStores stores;
 
     /** Whether a record of this epoch that has {@code started} (or not) may still run. */
     public boolean mayRun(boolean started) {

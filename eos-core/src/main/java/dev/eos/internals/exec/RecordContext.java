@@ -3,7 +3,11 @@ package dev.eos.internals.exec;
 import dev.eos.OutputRecord;
 import dev.eos.OutputTopic;
 import dev.eos.ProcessorContext;
+import dev.eos.KeyValueStore;
 import dev.eos.Provenance;
+import dev.eos.StoreDefinition;
+import dev.eos.internals.state.AttemptState;
+import dev.eos.internals.state.StateWrites;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +31,12 @@ public final class RecordContext implements ProcessorContext {
     private final int attempt;
     private final boolean provenance;
     private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
+    /** The stores of this attempt, or null when the pipeline has none (or in init). */
+    private final AttemptState state;
     private volatile boolean closed;
 
     private RecordContext(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId, String instanceId,
-            Work source, long inputTimestamp, int attempt, boolean open, boolean provenance) {
+            Work source, long inputTimestamp, int attempt, boolean open, boolean provenance, AttemptState state) {
         this.outputTopics = outputTopics;
         this.applicationId = applicationId;
         this.instanceId = instanceId;
@@ -39,22 +45,24 @@ public final class RecordContext implements ProcessorContext {
         this.attempt = attempt;
         this.closed = !open;
         this.provenance = provenance;
+        this.state = state;
     }
 
     /**
      * The context of one attempt of {@code source}; with {@code provenance}, each output gets the
-     * {@link Provenance} headers naming {@code source}.
+     * {@link Provenance} headers naming {@code source}; {@code state} gives the record's stores (null: none).
      */
     public static RecordContext forAttempt(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId,
-            String instanceId, Work source, long inputTimestamp, int attempt, boolean provenance) {
+            String instanceId, Work source, long inputTimestamp, int attempt, boolean provenance,
+            AttemptState state) {
         return new RecordContext(outputTopics, applicationId, instanceId, source, inputTimestamp, attempt, true,
-                provenance);
+                provenance, state);
     }
 
     /** The context given to {@code Processor.init}: identity only. */
     public static RecordContext forInit(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId,
             String instanceId) {
-        return new RecordContext(outputTopics, applicationId, instanceId, null, -1, 0, false, false);
+        return new RecordContext(outputTopics, applicationId, instanceId, null, -1, 0, false, false, null);
     }
 
     @Override
@@ -81,6 +89,34 @@ public final class RecordContext implements ProcessorContext {
         byte[] v = topic.valueSerializer().serialize(topic.name(), h, record.value());
         Long ts = record.timestamp() != null ? record.timestamp() : (inputTimestamp >= 0 ? inputTimestamp : null);
         records.add(new ProducerRecord<>(topic.name(), record.partition(), ts, k, v, h));
+    }
+
+    @Override
+    public <K, V> KeyValueStore<K, V> store(StoreDefinition<K, V> store) {
+        if (source == null) {
+            throw new IllegalStateException("store() is not possible in init(): stores belong to a partition");
+        }
+        if (closed) {
+            throw new IllegalStateException("store() called after process() of " + source.coordinates()
+                    + " returned: a context is valid only during the call it was given to");
+        }
+        if (state == null) {
+            throw new IllegalArgumentException("Store '" + store.name() + "' is not declared on this pipeline; "
+                    + "declared: []");
+        }
+        return state.store(store);
+    }
+
+    /** The attempt succeeded: its store writes become visible and are returned (null: none). */
+    public StateWrites completeState() {
+        return state == null ? null : state.complete();
+    }
+
+    /** The attempt failed: its store writes are dropped. */
+    public void discardState() {
+        if (state != null) {
+            state.discard();
+        }
     }
 
     @Override

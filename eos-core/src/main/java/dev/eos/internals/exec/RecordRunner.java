@@ -5,6 +5,8 @@ import dev.eos.NonRetryableException;
 import dev.eos.OutputTopic;
 import dev.eos.ProcessingException;
 import dev.eos.Processor;
+import dev.eos.StoreDefinition;
+import dev.eos.internals.state.AttemptState;
 import dev.eos.internals.failure.FailurePolicy;
 import dev.eos.internals.failure.RetryPolicy;
 import dev.eos.internals.metrics.PipelineMetrics;
@@ -45,11 +47,13 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
     private final Consumer<Work> completed;
     private final PipelineMetrics metrics;
     private final boolean provenance;
+    private final Map<String, StoreDefinition<?, ?>> stores;
 
     public RecordRunner(String app, String instanceId, Deserializer<K> keyDeserializer,
             Deserializer<V> valueDeserializer, Processor<K, V> processor, Map<String, OutputTopic<?, ?>> outputTopics,
             RetryPolicy retry, FailurePolicy failures, AttemptWatchdog watchdog, long timeoutMs,
-            Consumer<Work> completed, PipelineMetrics metrics, boolean provenance) {
+            Consumer<Work> completed, PipelineMetrics metrics, boolean provenance,
+            Map<String, StoreDefinition<?, ?>> stores) {
         this.app = app;
         this.instanceId = instanceId;
         this.keyDeserializer = keyDeserializer;
@@ -63,6 +67,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         this.completed = completed;
         this.metrics = metrics;
         this.provenance = provenance;
+        this.stores = stores;
     }
 
     @Override
@@ -86,8 +91,10 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         }
         InputRecord<K, V> record = new InputRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(),
                 key, value, new RecordHeaders(raw.headers().toArray()));
+        var partitionStores = w.epoch.stores;
         RecordContext context = RecordContext.forAttempt(outputTopics, app, instanceId, w, raw.timestamp(),
-                w.attempts, provenance);
+                w.attempts, provenance, partitionStores == null ? null
+                        : new AttemptState(stores, partitionStores, w.coordinates()));
         Throwable thrown = null;
         long start = metrics.timed() ? System.nanoTime() : 0;
         if (watchdog != null) {
@@ -113,9 +120,11 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         if (thrown == null) {
             metrics.attemptSucceeded(took);
             w.setOutputs(outputs);
+            w.setStateWrites(context.completeState());
             completed.accept(w);
             return -1;
         }
+        context.discardState();
         noteFailure(w);
         metrics.attemptFailed(took);
         if (w.epoch.discarded) {

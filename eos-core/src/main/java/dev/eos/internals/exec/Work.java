@@ -5,6 +5,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import dev.eos.internals.state.StateWrites;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -40,6 +41,8 @@ public final class Work {
     public volatile List<ProducerRecord<byte[], byte[]>> outputs = List.of();
     public volatile long outputBytes;
     public volatile RuntimeException failure;
+    /** The store writes of the successful attempt, or null: sent as changelog records with the outputs. */
+    public volatile StateWrites stateWrites;
 
     // poll-thread side
     /** The poll thread has taken the completed result. */
@@ -72,6 +75,14 @@ public final class Work {
         }
         outputBytes = bytes;
         outputs = records;
+    }
+
+    /** Sets the store writes of the successful attempt (null: none); they count as output bytes. */
+    public void setStateWrites(StateWrites writes) {
+        if (writes != null) {
+            outputBytes += writes.bytes();
+        }
+        stateWrites = writes;
     }
 
     /** {@code topic-partition@offset}. */

@@ -24,6 +24,11 @@ public interface KafkaClients {
      */
     Set<String> topicNames(Map<String, Object> adminConfigs, Duration timeout, BooleanSupplier stopRequested);
 
+    /** An admin client (the changelog topics of stateful pipelines). */
+    default org.apache.kafka.clients.admin.Admin admin(Map<String, Object> configs) {
+        return org.apache.kafka.clients.admin.Admin.create(configs);
+    }
+
     /** The real clients. */
     static KafkaClients real() {
         return RealKafkaClients.INSTANCE;

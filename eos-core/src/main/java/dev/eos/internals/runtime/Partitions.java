@@ -3,6 +3,7 @@ package dev.eos.internals.runtime;
 import dev.eos.internals.exec.Work;
 import dev.eos.internals.flow.InFlightLimits;
 import dev.eos.internals.metrics.LiveStatus;
+import dev.eos.internals.state.StateWrites;
 import dev.eos.internals.txn.Transactions;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,7 +50,16 @@ final class Partitions implements Transactions.Listener {
     }
 
     PartitionTracker trackerFor(TopicPartition tp) {
-        return trackers.computeIfAbsent(tp, PartitionTracker::new);
+        return trackers.computeIfAbsent(tp, this::newTracker);
+    }
+
+    /** A tracker for a new epoch of {@code tp}; its records see the partition's stores through fresh overlays. */
+    private PartitionTracker newTracker(TopicPartition tp) {
+        PartitionTracker t = new PartitionTracker(tp);
+        if (loop.state != null) {
+            t.epoch.stores = loop.state.epochStores(tp);
+        }
+        return t;
     }
 
     /** The tracker of {@code w}'s partition if {@code w} belongs to its current epoch, else null. */
@@ -77,7 +87,10 @@ final class Partitions implements Transactions.Listener {
     }
 
     @Override
-    public void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    public void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, List<StateWrites> state) {
+        if (loop.state != null) {
+            loop.state.fold(state);
+        }
         offsets.forEach((tp, o) -> {
             PartitionTracker t = trackers.get(tp);
             if (t != null) {
@@ -100,7 +113,7 @@ final class Partitions implements Transactions.Listener {
         Set<TopicPartition> owned = loop.consumer.assignment();
         for (PartitionTracker old : new ArrayList<>(trackers.values())) {
             discard(old);
-            PartitionTracker fresh = new PartitionTracker(old.tp);
+            PartitionTracker fresh = newTracker(old.tp);
             fresh.committed = old.committed;
             trackers.put(old.tp, fresh);
             if (old.committed >= 0 && owned.contains(old.tp) && !brokenRewind) {
@@ -147,7 +160,7 @@ final class Partitions implements Transactions.Listener {
             boolean over = t != null && limits.mustPause(t.records(), t.bytes(), totalRecords, totalBytes, n);
             if (over && !paused.contains(tp)) {
                 pause.add(tp);
-            } else if (!over && paused.contains(tp)) {
+            } else if (!over && paused.contains(tp) && (loop.state == null || !loop.state.isRestoring(tp))) {
                 resume.add(tp);
             }
         }

@@ -2,7 +2,11 @@ package dev.eos.internals.runtime;
 
 import dev.eos.Pipeline.State;
 import java.time.Duration;
+import dev.eos.StoreDefinition;
+import dev.eos.internals.state.ChangelogTopics;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +21,7 @@ public final class PipelineRunner {
     private final KafkaClients clients;
     private final List<String> inputs;
     private final List<String> outputs;
+    private final Map<String, StoreDefinition<?, ?>> stores;
     private final Supplier<PollLoop<?, ?>> loops;
     private volatile boolean closeRequested;
     private volatile PollLoop<?, ?> loop;
@@ -24,15 +29,17 @@ public final class PipelineRunner {
 
     /**
      * @param outputs every topic the pipeline writes to, the dead-letter topic included
+     * @param stores the declared state stores, whose changelog topics are created or checked
      * @param loops creates the poll loop once the topics are checked
      */
     public PipelineRunner(Settings settings, Lifecycle lifecycle, KafkaClients clients, List<String> inputs,
-            List<String> outputs, Supplier<PollLoop<?, ?>> loops) {
+            List<String> outputs, Map<String, StoreDefinition<?, ?>> stores, Supplier<PollLoop<?, ?>> loops) {
         this.settings = settings;
         this.lifecycle = lifecycle;
         this.clients = clients;
         this.inputs = inputs;
         this.outputs = outputs;
+        this.stores = stores;
         this.loops = loops;
     }
 
@@ -44,6 +51,12 @@ public final class PipelineRunner {
                 lifecycle.transitionIfPossible(State.STOPPING);
                 lifecycle.transitionIfPossible(State.STOPPED);
                 return;
+            }
+            if (!stores.isEmpty()) {
+                try (Admin admin = clients.admin(settings.adminConfigs())) {
+                    ChangelogTopics.ensure(admin, settings.applicationId(), inputs.get(0), stores.values(),
+                            settings.changelogReplicationFactor());
+                }
             }
         } catch (RuntimeException e) {
             lifecycle.fail(e);

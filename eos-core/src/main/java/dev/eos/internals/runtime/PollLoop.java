@@ -15,6 +15,8 @@ import dev.eos.internals.failure.FailurePolicy;
 import dev.eos.internals.flow.InFlightLimits;
 import dev.eos.internals.metrics.LiveStatus;
 import dev.eos.internals.metrics.PipelineMetrics;
+import dev.eos.StoreDefinition;
+import dev.eos.internals.state.StateManager;
 import dev.eos.internals.txn.StopRequestedException;
 import dev.eos.internals.txn.Transactions;
 import java.time.Duration;
@@ -69,6 +71,9 @@ public final class PollLoop<K, V> implements Runnable {
     Transactions transactions;
     Dispatcher dispatcher;
     Partitions partitions;
+    /** The local state, or null for a stateless pipeline. */
+    StateManager state;
+    private final Map<String, StoreDefinition<?, ?>> stores;
     private volatile boolean stopRequested;
     private volatile boolean starting = true;
     private volatile Thread thread;
@@ -78,7 +83,7 @@ public final class PollLoop<K, V> implements Runnable {
     private int running;
 
     public PollLoop(Settings settings, List<String> inputTopics, Map<String, OutputTopic<?, ?>> outputTopics,
-            Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Processor<K, V> processor,
+            Map<String, StoreDefinition<?, ?>> stores, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Processor<K, V> processor,
             Lifecycle lifecycle, KafkaClients clients, PipelineMetrics metrics, LiveStatus status) {
         this.app = settings.applicationId();
         this.settings = settings;
@@ -88,6 +93,7 @@ public final class PollLoop<K, V> implements Runnable {
         this.lifecycle = lifecycle;
         this.processor = processor;
         this.ordering = settings.ordering();
+        this.stores = stores;
         this.metrics = metrics;
         this.status = status;
         this.failures = new FailurePolicy(app, settings.failureAction(), settings.deadLetterTopic(), metrics);
@@ -98,7 +104,7 @@ public final class PollLoop<K, V> implements Runnable {
                 : null;
         this.runner = new RecordRunner<>(app, settings.instanceId(), keyDeserializer, valueDeserializer, processor,
                 outputTopics, settings.retryPolicy(), failures, watchdog, settings.processingTimeoutMs(),
-                completions::add, metrics, settings.provenanceHeaders());
+                completions::add, metrics, settings.provenanceHeaders(), stores);
     }
 
     /** Asks the loop to stop: commit what completed, close the clients. Any thread. */
@@ -133,6 +139,11 @@ public final class PollLoop<K, V> implements Runnable {
         Throwable fatal = null;
         try {
             processor.init(RecordContext.forInit(outputTopics, app, settings.instanceId()));
+            if (!stores.isEmpty()) {
+                state = new StateManager(app, stores, settings.stateDir(), settings.stateMemoryBytes());
+                state.start(clients.consumer(settings.restoreConsumerConfigs("read_committed", "restore")),
+                        clients.consumer(settings.restoreConsumerConfigs("read_uncommitted", "restore-watermarks")));
+            }
             partitions = new Partitions(this, status);
             transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics);
             transactions.start();
@@ -206,6 +217,10 @@ public final class PollLoop<K, V> implements Runnable {
         if (transactions != null) {
             transactions.close(fatal != null);
         }
+        if (state != null) {
+            // checkpoints only after a clean stop: after a failure or an abandoned close a commit may still land
+            state.close(fatal == null && !abandoned);
+        }
         if (abandoned) {
             log.warn("[app={}] close timed out: producers closed without committing or aborting; the broker aborts "
                     + "their open transaction after transaction.timeout.ms ({} ms)", app,
@@ -241,6 +256,9 @@ public final class PollLoop<K, V> implements Runnable {
             dispatcher.submitAll(batch);
         }
         transactions.finishCommit(false);
+        if (state != null) {
+            resumeRestored();
+        }
         drainCompletions();
         advanceAll();
         if (transactions.isOpen() && !transactions.isCommitting()) {
@@ -255,6 +273,17 @@ public final class PollLoop<K, V> implements Runnable {
         }
         partitions.applyBackPressure(limits);
         partitions.refreshStatus(status, now);
+    }
+
+    /** Resumes the partitions whose stores are restored (they were paused when assigned). */
+    private void resumeRestored() {
+        List<TopicPartition> restored = state.takeRestored();
+        if (!restored.isEmpty()) {
+            List<TopicPartition> owned = new ArrayList<>(restored);
+            owned.retainAll(consumer.assignment());
+            consumer.resume(owned);
+            log.info("[app={}] stores restored, processing {}", app, owned);
+        }
     }
 
     private long pollTimeoutMs() {

@@ -34,7 +34,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         if (loop.closing) {
             loop.partitions.drop(partitions);
-            return false;
+            return false; // the stores are closed with the loop
         }
         loop.lifecycle.transitionIfPossible(State.REBALANCING);
         return true;
@@ -53,6 +53,14 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             loop.drainAndCommit(revoked, "revoke");
         }
         loop.partitions.drop(partitions);
+        closeStores(partitions);
+    }
+
+    /** Closes the stores of partitions taken away (with a checkpoint: nothing of theirs is open or committing). */
+    private void closeStores(Collection<TopicPartition> partitions) {
+        if (loop.state != null) {
+            loop.state.close(partitions);
+        }
     }
 
     @Override
@@ -64,12 +72,17 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
                 partitions);
         loop.abortAndReset();
         loop.partitions.drop(partitions);
+        closeStores(partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty()) {
             log.info("[app={}] partitions assigned {}", loop.app, new ArrayList<>(partitions));
+            if (loop.state != null) {
+                loop.consumer.pause(partitions); // until their stores are restored
+                loop.state.assigned(partitions);
+            }
         }
         loop.metrics.rebalanced();
         if (!loop.stopRequested()) {

@@ -135,6 +135,37 @@ public final class Settings {
         return config.getBoolean(EosConfig.PROVENANCE_HEADERS_CONFIG);
     }
 
+    /** {@code state.dir}, or {@code <java.io.tmpdir>/eos-state}. */
+    public java.nio.file.Path stateDir() {
+        String dir = config.getString(EosConfig.STATE_DIR_CONFIG);
+        return dir == null || dir.isBlank() ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "eos-state")
+                : java.nio.file.Path.of(dir);
+    }
+
+    public long stateMemoryBytes() {
+        return config.getLong(EosConfig.STATE_MEMORY_BYTES_CONFIG);
+    }
+
+    public int changelogReplicationFactor() {
+        return config.getInt(EosConfig.CHANGELOG_REPLICATION_FACTOR_CONFIG);
+    }
+
+    /**
+     * The configuration of the restore consumers: no group, no auto commit, {@code isolation} as given; the user's
+     * consumer settings apply.
+     */
+    public Map<String, Object> restoreConsumerConfigs(String isolation, String suffix) {
+        Map<String, Object> c = consumerConfigs();
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        c.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+        c.remove(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationId() + "-" + instanceId + "-" + suffix);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        return c;
+    }
+
     public long drainTimeoutMs() {
         return config.getLong(EosConfig.DRAIN_TIMEOUT_MS_CONFIG);
     }

@@ -1,28 +1,33 @@
 package dev.eos.internals.txn;
 
+import dev.eos.internals.state.StateWrites;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** A transaction handed to the committer thread: its producer, its offsets and the outcome. */
+/** A transaction handed to the committer thread: its producer, its offsets, its store writes and the outcome. */
 final class CommitJob {
     final ProducerSlot slot;
     final String reason;
     final Map<TopicPartition, OffsetAndMetadata> offsets;
     final int records;
+    final List<StateWrites> state;
     final long startNanos = System.nanoTime();
     private final CountDownLatch done = new CountDownLatch(1);
     /** Every output of the transaction is in the log: outputs of the next one may follow them. */
     volatile boolean flushed;
     volatile Throwable error;
 
-    CommitJob(ProducerSlot slot, String reason, Map<TopicPartition, OffsetAndMetadata> offsets, int records) {
+    CommitJob(ProducerSlot slot, String reason, Map<TopicPartition, OffsetAndMetadata> offsets, int records,
+            List<StateWrites> state) {
         this.slot = slot;
         this.reason = reason;
         this.offsets = offsets;
         this.records = records;
+        this.state = state;
     }
 
     void finish(Throwable outcome) {

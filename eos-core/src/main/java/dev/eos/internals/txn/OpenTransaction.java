@@ -3,7 +3,10 @@ package dev.eos.internals.txn;
 import dev.eos.DeadLetter;
 import dev.eos.internals.exec.Work;
 import java.nio.charset.StandardCharsets;
+import dev.eos.internals.state.StateWrites;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -30,6 +33,8 @@ final class OpenTransaction {
     private final Map<TopicPartition, Work> lastSent = new LinkedHashMap<>();
     final AtomicReference<Exception> sendError = new AtomicReference<>();
     int records;
+    /** The store writes of the records sent, folded into the stores when the transaction commits. */
+    final List<StateWrites> state = new ArrayList<>();
     private final byte[] tag;
     private final RejectedOutputProbe probe;
     private final String app;
@@ -50,6 +55,11 @@ final class OpenTransaction {
             sendAlone(w, suspicion);
         } else {
             send(w, null);
+        }
+        StateWrites sw = w.stateWrites;
+        if (sw != null) {
+            sendChangelog(w, sw);
+            state.add(sw);
         }
         lastSent.put(w.tp, w);
         records++;
@@ -77,6 +87,26 @@ final class OpenTransaction {
                 });
             } catch (KafkaException e) {
                 onSendFailure(w, e, failure);
+            }
+        }
+    }
+
+    /** Sends a record's changelog records; their offsets tell where each store stands in its changelog. */
+    private void sendChangelog(Work w, StateWrites sw) {
+        Producer<byte[], byte[]> producer = slot.producer;
+        List<ProducerRecord<byte[], byte[]>> out = sw.records();
+        for (int i = 0; i < out.size(); i++) {
+            int index = i;
+            try {
+                producer.send(out.get(i), (md, e) -> {
+                    if (e != null) {
+                        onSendFailure(w, e, null);
+                    } else {
+                        sw.written(index, md.offset());
+                    }
+                });
+            } catch (KafkaException e) {
+                onSendFailure(w, e, null);
             }
         }
     }

@@ -6,7 +6,9 @@ import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.runtime.KafkaClients;
 import dev.eos.internals.runtime.Settings;
 import java.time.Duration;
+import dev.eos.internals.state.StateWrites;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,8 +43,8 @@ public final class Transactions {
 
     /** Told, on the poll thread, of what became of a transaction. */
     public interface Listener {
-        /** A transaction committed these offsets. */
-        void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets);
+        /** A transaction committed these offsets and these store writes (in the order they were sent). */
+        void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, List<StateWrites> state);
 
         /** Transactions were aborted: every partition must go back to its committed position. */
         void onAborted(boolean fenced);
@@ -151,7 +153,7 @@ public final class Transactions {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = open.offsets();
         ConsumerGroupMetadata metadata = offsets.isEmpty() ? null : group.get();
-        CommitJob job = new CommitJob(current, reason, offsets, open.records);
+        CommitJob job = new CommitJob(current, reason, offsets, open.records, open.state);
         committing = job;
         current = current == slots[0] ? slots[1] : slots[0];
         clearOpen();
@@ -227,7 +229,7 @@ public final class Transactions {
             consecutiveAborts = 0;
             probe.takeProgress();
             metrics.committed(System.nanoTime() - job.startNanos);
-            listener.onCommitted(job.offsets);
+            listener.onCommitted(job.offsets, job.state);
         } else if (error instanceof Error) {
             throw (Error) error;
         } else if (error instanceof StopRequestedException) {

@@ -35,7 +35,7 @@ class RecordRunnerTest {
         RecordRunner<String, String> runner = new RecordRunner<>("test", "i1", Serdes.String().deserializer(),
                 Serdes.String().deserializer(), processor, Map.of("out", OUT),
                 new RetryPolicy(attempts, 0, 0, 1.0, 0.0), new FailurePolicy("test", FailureAction.DEAD_LETTER, "dlq",
-                PipelineMetrics.NOOP), watchdog, timeoutMs, completed::add, PipelineMetrics.NOOP, false);
+                PipelineMetrics.NOOP), watchdog, timeoutMs, completed::add, PipelineMetrics.NOOP, false, Map.of());
         Dispatcher d = new Dispatcher("test", 2, runner, watchdog);
         try {
             ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>("in", 0, 42, "k".getBytes(StandardCharsets.UTF_8),
@@ -107,7 +107,7 @@ class RecordRunnerTest {
     @Test
     void shouldKeepTheInputTimestampUnlessTheEmitChoosesOne() {
         Work w1 = new Work(new ConsumerRecord<>("in", 0, 1, new byte[0], new byte[0]), TP, new Epoch(), null);
-        RecordContext c = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1234L, 1, true);
+        RecordContext c = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1234L, 1, true, null);
         c.emit(OUT, "k", "v");
         c.emit(dev.eos.OutputRecord.to(OUT, "k", "v").withTimestamp(99L).withPartition(3));
         List<ProducerRecord<byte[], byte[]>> out = c.close();
@@ -121,7 +121,7 @@ class RecordRunnerTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.emit(OUT, "k", "late"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("in-0@1");
         OutputTopic<String, String> undeclared = OutputTopic.of("other", Serdes.String(), Serdes.String());
-        RecordContext c2 = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1L, 1, false);
+        RecordContext c2 = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1L, 1, false, null);
         c2.emit(OUT, "k", "v");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c2.emit(undeclared, "k", "v"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other");

@@ -1,0 +1,79 @@
+package dev.eos.internals.state;
+
+import dev.eos.KeyValueStore;
+import dev.eos.StoreDefinition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The stores of one attempt of one record: the {@link AttemptStore}s it opened, and at the end either the writes
+ * it made visible ({@link #complete()}) or nothing ({@link #discard()}). One worker thread uses it.
+ */
+public final class AttemptState {
+
+    private final Map<String, StoreDefinition<?, ?>> declared;
+    private final PartitionStores stores;
+    private final String source;
+    private final Map<String, AttemptStore<?, ?>> opened = new LinkedHashMap<>(2);
+
+    /**
+     * @param declared the pipeline's stores by name
+     * @param stores the stores of the record's partition epoch
+     * @param source the record's coordinates, for error messages
+     */
+    public AttemptState(Map<String, StoreDefinition<?, ?>> declared, PartitionStores stores, String source) {
+        this.declared = declared;
+        this.stores = stores;
+        this.source = source;
+    }
+
+    /** The attempt's view of a declared store. */
+    @SuppressWarnings("unchecked")
+    public <K, V> KeyValueStore<K, V> store(StoreDefinition<K, V> definition) {
+        AttemptStore<?, ?> s = opened.get(definition.name());
+        if (s == null) {
+            if (declared.get(definition.name()) != definition) {
+                throw new IllegalArgumentException("Store '" + definition.name() + "' is not declared on this "
+                        + "pipeline; declared: " + declared.keySet());
+            }
+            PartitionStores.Layered layered = stores.get(definition.name());
+            s = new AttemptStore<>(definition, layered, source);
+            opened.put(definition.name(), s);
+        }
+        return (KeyValueStore<K, V>) s;
+    }
+
+    /**
+     * The attempt succeeded: its writes become visible to later records (the overlay) and are returned with their
+     * changelog records, or null if it wrote nothing.
+     */
+    public StateWrites complete() {
+        List<Write> writes = null;
+        List<ProducerRecord<byte[], byte[]>> records = null;
+        for (AttemptStore<?, ?> s : opened.values()) {
+            s.close();
+            PartitionStores.Layered layered = s.layered();
+            StorePartition sp = layered.store;
+            for (Map.Entry<byte[], byte[]> e : s.writes().entrySet()) {
+                if (writes == null) {
+                    writes = new ArrayList<>();
+                    records = new ArrayList<>();
+                }
+                Overlay.Entry entry = layered.overlay.put(e.getKey(), e.getValue());
+                writes.add(new Write(sp, layered.overlay, e.getKey(), e.getValue(), entry));
+                records.add(new ProducerRecord<>(sp.changelog.topic(), sp.partition, e.getKey(), e.getValue()));
+            }
+        }
+        return writes == null ? null : new StateWrites(writes, records);
+    }
+
+    /** The attempt failed: its writes are dropped. */
+    public void discard() {
+        for (AttemptStore<?, ?> s : opened.values()) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.eos.internals.state;
+
+import dev.eos.KeyValueIterator;
+import dev.eos.KeyValueStore;
+import dev.eos.NonRetryableException;
+import dev.eos.StoreDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A {@link KeyValueStore} as one attempt sees it: reads look at the attempt's own writes, then the epoch's
+ * overlay, then the committed base; writes stay in the attempt until it succeeds ({@link AttemptState#complete}).
+ * One worker thread uses it.
+ */
+final class AttemptStore<K, V> implements KeyValueStore<K, V> {
+
+    private final StoreDefinition<K, V> definition;
+    private final PartitionStores.Layered layered;
+    private final String topic;
+    private final Serializer<K> keySerializer;
+    private final Serializer<V> valueSerializer;
+    private final Deserializer<K> keyDeserializer;
+    private final Deserializer<V> valueDeserializer;
+    private final String source;
+    /** This attempt's writes, the last per key; a null value is a deletion. */
+    final NavigableMap<byte[], byte[]> own = new TreeMap<>(KeyOrder.ORDER);
+    private final List<MergedIterator<K, V>> iterators = new ArrayList<>(0);
+    private boolean closed;
+
+    AttemptStore(StoreDefinition<K, V> definition, PartitionStores.Layered layered, String source) {
+        this.definition = definition;
+        this.layered = layered;
+        this.topic = layered.store.changelog.topic();
+        this.keySerializer = definition.keySerde().serializer();
+        this.valueSerializer = definition.valueSerde().serializer();
+        this.keyDeserializer = definition.keySerde().deserializer();
+        this.valueDeserializer = definition.valueSerde().deserializer();
+        this.source = source;
+    }
+
+    @Override
+    public String name() {
+        return definition.name();
+    }
+
+    @Override
+    public int partition() {
+        return layered.store.partition;
+    }
+
+    @Override
+    public V get(K key) {
+        byte[] k = serializeKey(key);
+        return deserialize(k, rawGet(k));
+    }
+
+    private byte[] rawGet(byte[] k) {
+        checkOpen();
+        if (own.containsKey(k)) {
+            return own.get(k);
+        }
+        Overlay.Entry e = layered.overlay.get(k);
+        if (e != null) {
+            return e.value;
+        }
+        return layered.store.base.get(k);
+    }
+
+    @Override
+    public void put(K key, V value) {
+        byte[] k = serializeKey(key);
+        checkOpen();
+        own.put(k, value == null ? null : valueSerializer.serialize(topic, value));
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        byte[] k = serializeKey(key);
+        byte[] old = rawGet(k);
+        if (old == null) {
+            own.put(k, value == null ? null : valueSerializer.serialize(topic, value));
+            return null;
+        }
+        return deserialize(k, old);
+    }
+
+    @Override
+    public V delete(K key) {
+        byte[] k = serializeKey(key);
+        byte[] old = rawGet(k);
+        own.put(k, null);
+        return old == null ? null : deserialize(k, old);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> range(K from, K to) {
+        return scan(from == null ? null : serializeKey(from), to == null ? null : serializeKey(to), null);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> prefixScan(K prefix) {
+        byte[] p = serializeKey(prefix);
+        return scan(p, null, p);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> all() {
+        return scan(null, null, null);
+    }
+
+    private KeyValueIterator<K, V> scan(byte[] from, byte[] to, byte[] prefix) {
+        checkOpen();
+        StorePartition sp = layered.store;
+        sp.scanOpened(); // before the base cursor: overlay entries folded from here on stay until the scan ends
+        NavigableMap<byte[], byte[]> mine = own;
+        if (from != null && to != null) {
+            mine = own.subMap(from, true, to, true);
+        } else if (from != null) {
+            mine = own.tailMap(from, true);
+        } else if (to != null) {
+            mine = own.headMap(to, true);
+        }
+        Cursor[] cursors;
+        try {
+            cursors = new Cursor[] {new MemoryBaseStore.MapCursor<>(new TreeMap<>(mine).entrySet().iterator(), v -> v),
+                layered.overlay.cursor(from, to), sp.base.cursor(from, to)};
+        } catch (RuntimeException e) {
+            sp.scanClosed();
+            throw e;
+        }
+        MergedIterator<K, V> it = new MergedIterator<>(cursors, prefix,
+                k -> keyDeserializer.deserialize(topic, k), v -> deserialize(null, v), sp::scanClosed);
+        iterators.add(it);
+        return it;
+    }
+
+    private byte[] serializeKey(K key) {
+        if (key == null) {
+            throw new IllegalArgumentException("Store '" + name() + "': keys must not be null");
+        }
+        return keySerializer.serialize(topic, key);
+    }
+
+    private V deserialize(byte[] key, byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return valueDeserializer.deserialize(topic, value);
+        } catch (RuntimeException e) {
+            throw new NonRetryableException("Cannot deserialize a value of store '" + name() + "' (partition "
+                    + partition() + (key == null ? "" : ", key " + describe(key)) + ") read by " + source + ": " + e,
+                    e);
+        }
+    }
+
+    private String describe(byte[] key) {
+        try {
+            return String.valueOf(keyDeserializer.deserialize(topic, key));
+        } catch (RuntimeException e) {
+            return key.length + " bytes";
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("Store '" + name() + "' was used after process() of " + source
+                    + " returned: a store is valid only during the call it was given to");
+        }
+    }
+
+    /** Ends the attempt's use: open iterators are closed. */
+    void close() {
+        closed = true;
+        for (MergedIterator<K, V> it : iterators) {
+            it.close();
+        }
+    }
+
+    PartitionStores.Layered layered() {
+        return layered;
+    }
+
+    Map<byte[], byte[]> writes() {
+        return own;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.eos.internals.state;
+
+import java.util.List;
+
+/**
+ * The committed entries of one store partition (RocksDB or the heap): written only by the poll thread when a
+ * transaction commits and by the restore thread before the partition runs; read by workers at any time.
+ */
+interface BaseStore {
+
+    /** The committed value of {@code key}, or null. */
+    byte[] get(byte[] key);
+
+    /** Applies these writes in order, atomically (a null value deletes). */
+    void write(List<byte[][]> entries);
+
+    /** A cursor over [from, to] (null bounds are open); deletions never appear. */
+    Cursor cursor(byte[] from, byte[] to);
+
+    /** Makes what was written durable (before a checkpoint). */
+    void flush();
+
+    /** Closes the store; later calls fail with {@link IllegalStateException}. */
+    void close();
+}

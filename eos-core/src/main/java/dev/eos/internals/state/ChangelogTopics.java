@@ -1,0 +1,110 @@
+package dev.eos.internals.state;
+
+import dev.eos.StoreDefinition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure each store's changelog topic exists with the right shape before a stateful pipeline starts: it
+ * creates the missing ones (compacted, as many partitions as the input topic) and rejects existing ones that are
+ * not compacted or have another partition count, naming the topic.
+ */
+public final class ChangelogTopics {
+
+    private static final Logger log = LoggerFactory.getLogger(ChangelogTopics.class);
+    private static final long TIMEOUT_S = 60;
+
+    private ChangelogTopics() {
+    }
+
+    /**
+     * @param replicationFactor the replication factor of created topics, or -1 for the broker's default
+     * @throws IllegalStateException if a changelog exists with the wrong cleanup policy or partition count, or
+     *     the cluster cannot be asked
+     */
+    public static void ensure(Admin admin, String app, String inputTopic, Collection<StoreDefinition<?, ?>> stores,
+            int replicationFactor) {
+        String prefix = "Cannot start pipeline '" + app + "': ";
+        try {
+            int partitions = describe(admin, List.of(inputTopic)).get(inputTopic).partitions().size();
+            List<String> names = new ArrayList<>();
+            for (StoreDefinition<?, ?> s : stores) {
+                names.add(s.changelogTopic(app));
+            }
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String name : names) {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, Optional.of(partitions), replicationFactor < 0 ? Optional.empty()
+                            : Optional.of((short) replicationFactor))
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                }
+            }
+            if (!missing.isEmpty()) {
+                for (var e : admin.createTopics(missing).values().entrySet()) {
+                    try {
+                        e.getValue().get(TIMEOUT_S, TimeUnit.SECONDS);
+                        log.info("[app={}] created changelog topic {} ({} partitions, compacted)", app, e.getKey(),
+                                partitions);
+                    } catch (ExecutionException ex) {
+                        if (!(ex.getCause() instanceof TopicExistsException)) {
+                            throw ex;
+                        }
+                    }
+                }
+            }
+            Map<String, TopicDescription> described = describe(admin, names);
+            List<ConfigResource> resources = new ArrayList<>();
+            for (String name : names) {
+                int n = described.get(name).partitions().size();
+                if (n != partitions) {
+                    throw new IllegalStateException(prefix + "changelog topic '" + name + "' has " + n
+                            + " partition(s) but input topic '" + inputTopic + "' has " + partitions
+                            + "; a changelog is partitioned like the input (delete it to have it recreated)");
+                }
+                resources.add(new ConfigResource(ConfigResource.Type.TOPIC, name));
+            }
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                    .get(TIMEOUT_S, TimeUnit.SECONDS);
+            for (var e : configs.entrySet()) {
+                ConfigEntry policy = e.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG);
+                String value = policy == null ? "" : policy.value();
+                if (value == null || !value.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                    throw new IllegalStateException(prefix + "changelog topic '" + e.getKey().name() + "' has "
+                            + "cleanup.policy=" + value + "; a changelog must be compacted (cleanup.policy=compact), "
+                            + "or the state it holds is deleted with old segments");
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(prefix + "cannot check the changelog topics: " + e.getCause(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(prefix + "no answer within " + TIMEOUT_S + " s checking the changelog "
+                    + "topics", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(prefix + "interrupted while checking the changelog topics", e);
+        }
+    }
+
+    private static Map<String, TopicDescription> describe(Admin admin, Collection<String> names)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        return admin.describeTopics(names).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
+    }
+}

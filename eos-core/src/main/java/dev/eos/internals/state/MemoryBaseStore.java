@@ -1,0 +1,89 @@
+package dev.eos.internals.state;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/** A {@link BaseStore} on the heap: lost on close, rebuilt from the changelog on every assignment. */
+final class MemoryBaseStore implements BaseStore {
+
+    private final ConcurrentSkipListMap<byte[], byte[]> entries = new ConcurrentSkipListMap<>(KeyOrder.ORDER);
+
+    @Override
+    public byte[] get(byte[] key) {
+        return entries.get(key);
+    }
+
+    @Override
+    public void write(List<byte[][]> batch) {
+        for (byte[][] e : batch) {
+            if (e[1] == null) {
+                entries.remove(e[0]);
+            } else {
+                entries.put(e[0], e[1]);
+            }
+        }
+    }
+
+    @Override
+    public Cursor cursor(byte[] from, byte[] to) {
+        NavigableMap<byte[], byte[]> view = entries;
+        if (from != null && to != null) {
+            view = entries.subMap(from, true, to, true);
+        } else if (from != null) {
+            view = entries.tailMap(from, true);
+        } else if (to != null) {
+            view = entries.headMap(to, true);
+        }
+        return new MapCursor<>(view.entrySet().iterator(), e -> e);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        entries.clear();
+    }
+
+    /** A cursor over a sorted map's entries; {@code value} maps a stored value to its bytes (null: deleted). */
+    static final class MapCursor<T> implements Cursor {
+        private final Iterator<Map.Entry<byte[], T>> it;
+        private final java.util.function.Function<T, byte[]> value;
+        private Map.Entry<byte[], T> current;
+
+        MapCursor(Iterator<Map.Entry<byte[], T>> it, java.util.function.Function<T, byte[]> value) {
+            this.it = it;
+            this.value = value;
+            next();
+        }
+
+        @Override
+        public boolean valid() {
+            return current != null;
+        }
+
+        @Override
+        public byte[] key() {
+            return current.getKey();
+        }
+
+        @Override
+        public byte[] value() {
+            return value.apply(current.getValue());
+        }
+
+        @Override
+        public void next() {
+            current = it.hasNext() ? it.next() : null;
+        }
+
+        @Override
+        public void close() {
+            current = null;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.eos.internals.state;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The stores of one input partition as one partition epoch sees them: the shared committed bases, each under an
+ * overlay of its own. Work of an old epoch writes only into the old overlays, never into the new epoch's.
+ */
+public final class PartitionStores {
+
+    /** A store partition with this epoch's overlay. */
+    static final class Layered {
+        final StorePartition store;
+        final Overlay overlay = new Overlay();
+
+        Layered(StorePartition store) {
+            this.store = store;
+        }
+    }
+
+    private final Map<String, Layered> stores = new HashMap<>();
+
+    PartitionStores(Map<String, StorePartition> partitions) {
+        partitions.forEach((name, sp) -> stores.put(name, new Layered(sp)));
+    }
+
+    /** The store named {@code name}, or null. */
+    Layered get(String name) {
+        return stores.get(name);
+    }
+}
