@@ -149,14 +149,19 @@ public final class Verifier {
     /** Hands every record of a topic, from the beginning to its current end, to {@code each}; read_committed. */
     public static void read(String bootstrap, String topic,
             java.util.function.Consumer<ConsumerRecord<String, String>> each) {
+        read(bootstrap, topic, new StringDeserializer(), each);
+    }
+
+    /** {@link #read(String, String, java.util.function.Consumer)} with values read by {@code values}. */
+    public static <V> void read(String bootstrap, String topic, org.apache.kafka.common.serialization.Deserializer<V>
+            values, java.util.function.Consumer<ConsumerRecord<String, V>> each) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "eos-verifier-" + UUID.randomUUID());
         Map<TopicPartition, Long> ends = endOffsets(bootstrap, topic);
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, V> c = new KafkaConsumer<>(props, new StringDeserializer(), values)) {
             c.assign(ends.keySet());
             c.seekToBeginning(ends.keySet());
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();

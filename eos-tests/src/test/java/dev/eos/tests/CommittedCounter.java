@@ -23,6 +23,7 @@ public final class CommittedCounter implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Function<String, String> idOf;
     private final Set<String> ids = new HashSet<>();
+    private long total;
 
     /** Counts the distinct {@code idOf(value)} over every partition of {@code topics}. */
     public CommittedCounter(String bootstrap, List<String> topics, Function<String, String> idOf) {
@@ -49,6 +50,15 @@ public final class CommittedCounter implements AutoCloseable {
             }
         }
         return ids.size();
+    }
+
+    /** Reads until {@code n} records (duplicates included) are seen or the timeout passes; returns the count. */
+    public long awaitTotal(long n, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (total < n && System.nanoTime() < deadline) {
+            total += consumer.poll(Duration.ofMillis(200)).count();
+        }
+        return total;
     }
 
     @Override

@@ -1,0 +1,52 @@
+package dev.eos.examples;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Writes the input of the examples: string keys and values, idempotent, acks=all; a failed send fails the call. */
+public final class Inputs {
+
+    private Inputs() {
+    }
+
+    /**
+     * Writes records 0 to {@code n - 1}; {@code record} gives the key and value of record {@code i}.
+     *
+     * @throws IllegalStateException if a record is not acknowledged
+     */
+    public static void produce(String bootstrap, String topic, long n, LongFunction<String[]> record) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1); // see InputGenerator
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        AtomicLong acked = new AtomicLong();
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (long i = 0; i < n && failed.get() == null; i++) {
+                String[] kv = record.apply(i);
+                p.send(new ProducerRecord<>(topic, kv[0], kv[1]), (md, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    } else {
+                        acked.incrementAndGet();
+                    }
+                });
+            }
+            p.flush();
+        }
+        if (failed.get() != null || acked.get() != n) {
+            throw new IllegalStateException("only " + acked.get() + " of " + n + " records were acknowledged by "
+                    + topic + "; first error: " + failed.get(), failed.get());
+        }
+    }
+}

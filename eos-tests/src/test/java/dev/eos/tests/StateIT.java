@@ -1,0 +1,189 @@
+package dev.eos.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eos.KeyValueStore;
+import dev.eos.OutputTopic;
+import dev.eos.Pipeline;
+import dev.eos.StoreDefinition;
+import dev.eos.examples.Verifier;
+import dev.eos.testkit.KafkaCluster;
+import dev.eos.testkit.WithKafkaCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stateful pipelines in this JVM against the real local cluster: a count per key whose emitted values must be
+ * exactly 1, 2, ..., n per key (n = the key's records in the input) across clean restarts (checkpoint), a deleted
+ * local store (rebuilt from the changelog), partitions moving to another instance (restored there), and the
+ * errors for a shared state directory and a changelog that is not compacted.
+ */
+@WithKafkaCluster
+class StateIT {
+
+    private static final StoreDefinition<String, Long> COUNTS =
+            StoreDefinition.persistent("counts", Serdes.String(), Serdes.Long());
+
+    @TempDir
+    Path tmp;
+
+    private static Pipeline<String, String> counter(Fixture f, String instance, Path stateDir) {
+        OutputTopic<String, String> out = OutputTopic.of(f.output, Serdes.String(), Serdes.String());
+        return Pipeline.builder(Serdes.String(), Serdes.String())
+                .bootstrapServers(f.bootstrap()).applicationId(f.app).instanceId(instance)
+                .inputTopics(f.input).outputTopic(out).store(COUNTS)
+                .config("state.dir", stateDir.toString())
+                .config("consumer.session.timeout.ms", 6000).config("consumer.heartbeat.interval.ms", 1000)
+                .processor((record, context) -> {
+                    KeyValueStore<String, Long> counts = context.store(COUNTS);
+                    Long n = counts.get(record.key());
+                    long next = n == null ? 1 : n + 1;
+                    counts.put(record.key(), next);
+                    context.emit(out, record.key(), Long.toString(next));
+                })
+                .build();
+    }
+
+    /** Checks that each key's emitted counts are exactly 1..n, n its number of input records. */
+    private static void assertCountsExactlyOnce(Fixture f) {
+        Map<String, Long> expected = new HashMap<>();
+        for (ConsumerRecord<String, String> r : Verifier.readAll(f.bootstrap(), f.input)) {
+            expected.merge(r.key(), 1L, Long::sum);
+        }
+        Map<String, List<Long>> emitted = new HashMap<>();
+        for (ConsumerRecord<String, String> r : Verifier.readAll(f.bootstrap(), f.output)) {
+            emitted.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(Long.parseLong(r.value()));
+        }
+        assertThat(emitted.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((key, n) -> {
+            List<Long> seq = new ArrayList<>();
+            for (long i = 1; i <= n; i++) {
+                seq.add(i);
+            }
+            assertThat(emitted.get(key)).as("counts emitted for " + key).containsExactlyElementsOf(seq);
+        });
+    }
+
+    private static void awaitOutputs(Fixture f, long n) {
+        try (CommittedCounter counter = new CommittedCounter(f.bootstrap(), List.of(f.output), v -> null)) {
+            counter.awaitTotal(n, Duration.ofMinutes(2));
+        }
+    }
+
+    @Test
+    void shouldCountExactlyOnceAcrossCleanRestartsAndADeletedLocalStore(KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "state-restart", 4)) {
+            Path dir = tmp.resolve("a");
+            f.produce(4_000);
+            Pipeline<String, String> p = counter(f, "i1", dir);
+            p.start();
+            awaitOutputs(f, 4_000);
+            assertThat(p.close(Duration.ofSeconds(30))).isTrue();
+            try (Stream<Path> files = Files.walk(dir)) {
+                assertThat(files.filter(x -> x.endsWith("checkpoint")).count()).as("checkpoints").isEqualTo(4);
+            }
+
+            f.produce(3_000); // a restart from the checkpoints
+            p = counter(f, "i1", dir);
+            p.start();
+            awaitOutputs(f, 7_000);
+            assertThat(p.close(Duration.ofSeconds(30))).isTrue();
+
+            deleteRecursively(dir); // the local copy is gone: rebuilt from the changelog
+            f.produce(3_000);
+            p = counter(f, "i1", dir);
+            p.start();
+            awaitOutputs(f, 10_000);
+            assertThat(p.close(Duration.ofSeconds(30))).isTrue();
+            assertCountsExactlyOnce(f);
+        }
+    }
+
+    @Test
+    void shouldRestorePartitionsMovedToAnotherInstance(KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "state-move", 4)) {
+            f.produce(5_000);
+            Pipeline<String, String> first = counter(f, "i1", tmp.resolve("i1"));
+            first.start();
+            awaitOutputs(f, 5_000);
+            Pipeline<String, String> second = counter(f, "i2", tmp.resolve("i2"));
+            second.start(); // takes about half of the partitions, restoring their stores from the changelog
+            Thread.sleep(5_000);
+            f.produce(5_000);
+            awaitOutputs(f, 10_000);
+            assertThat(first.close(Duration.ofSeconds(30))).isTrue(); // the rest moves to the second instance too
+            f.produce(2_000);
+            awaitOutputs(f, 12_000);
+            assertThat(second.close(Duration.ofSeconds(30))).isTrue();
+            assertCountsExactlyOnce(f);
+            try (Stream<Path> files = Files.walk(tmp.resolve("i2"))) {
+                assertThat(files.filter(x -> x.endsWith("checkpoint")).count()).as("i2 ended with every partition")
+                        .isEqualTo(4);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondInstanceOnTheSameStateDirectory(KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "state-lock", 1)) {
+            Path dir = tmp.resolve("shared");
+            Pipeline<String, String> first = counter(f, "i1", dir);
+            first.start();
+            Pipeline<String, String> second = counter(f, "i2", dir);
+            try {
+                second.start();
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (second.state() != Pipeline.State.FAILED && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(second.state()).isEqualTo(Pipeline.State.FAILED);
+                assertThat(second.failure()).hasMessageContaining("in use by another instance")
+                        .hasMessageContaining(dir.resolve(f.app).toString());
+                assertThat(first.state()).isIn(Pipeline.State.RUNNING, Pipeline.State.REBALANCING,
+                        Pipeline.State.STARTING);
+            } finally {
+                second.close(Duration.ofSeconds(10));
+                assertThat(first.close(Duration.ofSeconds(30))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAChangelogThatIsNotCompacted(KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "state-policy", 2)) {
+            String changelog = COUNTS.changelogTopic(f.app);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, f.bootstrap()))) {
+                admin.createTopics(List.of(new NewTopic(changelog, 2, (short) 1)
+                        .configs(Map.of("cleanup.policy", "delete")))).all().get();
+            }
+            Pipeline<String, String> p = counter(f, "i1", tmp.resolve("p"));
+            assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("changelog topic '" + changelog + "'")
+                    .hasMessageContaining("cleanup.policy=delete");
+            assertThat(p.state()).isEqualTo(Pipeline.State.FAILED);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
