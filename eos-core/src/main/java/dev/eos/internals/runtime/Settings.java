@@ -163,6 +163,7 @@ public final class Settings {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationId() + "-" + instanceId + "-" + suffix);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10); // the last fetch of a restore may find nothing new
         return c;
     }
 

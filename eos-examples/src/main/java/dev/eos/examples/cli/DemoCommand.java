@@ -41,6 +41,15 @@ final class DemoCommand {
     }
 
     static int run(Args args) {
+        String exampleName = args.get("example", null);
+        if (exampleName != null) {
+            dev.eos.examples.Example example = dev.eos.examples.Example.all().get(exampleName);
+            if (example == null) {
+                throw new Args.UsageException("unknown example '" + exampleName + "'; examples: "
+                        + new java.util.TreeSet<>(dev.eos.examples.Example.all().keySet()));
+            }
+            return ExampleDemo.run(example, args);
+        }
         int records = args.getInt("records", 100_000, 1, 100_000_000);
         int partitions = args.getInt("partitions", 6, 1, 1000);
         int workerCount = args.getInt("workers", 3, 2, 32);

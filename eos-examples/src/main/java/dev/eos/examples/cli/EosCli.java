@@ -29,6 +29,10 @@ public final class EosCli {
             "        committed output against the input. Starts a local 1-node Kafka cluster unless --bootstrap",
             "        is given. Workers serve Prometheus metrics on PORT, PORT+1, ... if --metrics-port is given.",
             "        Last line: exactly-once: OK|VIOLATED input=N output=M duplicates=D lost=L",
+            "  demo --example word-count|bank-transfers [--records N] [--partitions P] [--bootstrap HOST:PORT]",
+            "        Runs a stateful example the same way (default 50000 input records): word-count keeps counts",
+            "        per word, bank-transfers keeps balances and moves money in two keyed steps; the replaced",
+            "        worker rebuilds its stores from the changelog. The check folds the input independently.",
             "  kafka start [--nodes 1|3]   start a local Kafka cluster in the background, print its bootstrap servers",
             "  kafka status                show the local cluster started by 'kafka start'",
             "  kafka stop                  stop that cluster and delete its data",
@@ -39,6 +43,8 @@ public final class EosCli {
             "         [--transaction-header]  (tag outputs with the transaction that wrote them, for audits)",
             "         [--provenance]  (stamp outputs with their source record, for eos verify)",
             "         [--metrics-port PORT]  (serve Prometheus metrics at http://localhost:PORT/metrics)",
+            "         [--example word-count|bank-transfers --state-dir DIR]  (run that example's pipelines;",
+            "          --input and --output are then ignored, --app names the run)",
             "        run one process of the example pipeline until terminated (used by demo and tests)",
             "  verify --bootstrap B --input T --output U [--dead-letter D]",
             "        Audits the committed output of a pipeline run with output.provenance.headers=true: inputs",
@@ -64,14 +70,15 @@ public final class EosCli {
             switch (args.get(0)) {
                 case "demo":
                     return DemoCommand.run(new Args(args.subList(1, args.size()),
-                            List.of("records", "partitions", "bootstrap", "workers", "metrics-port")));
+                            List.of("records", "partitions", "bootstrap", "workers", "metrics-port", "example")));
                 case "kafka":
                     return KafkaCommand.run(args.subList(1, args.size()));
                 case "worker":
                     return WorkerCommand.run(new Args(args.subList(1, args.size()),
                             List.of("bootstrap", "app", "input", "output", "instance", "commit-interval-ms",
                                     "group-protocol", "concurrency", "ordering", "max-sleep-ms", "poison-every",
-                                    "dead-letter-topic", "transaction-header", "provenance", "metrics-port")));
+                                    "dead-letter-topic", "transaction-header", "provenance", "metrics-port", "example",
+                                    "state-dir")));
                 case "verify":
                     return VerifyCommand.run(new Args(args.subList(1, args.size()),
                             List.of("bootstrap", "input", "output", "dead-letter")));

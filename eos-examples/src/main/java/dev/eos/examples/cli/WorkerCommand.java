@@ -1,16 +1,20 @@
 package dev.eos.examples.cli;
 
 import dev.eos.Pipeline;
+import dev.eos.examples.Example;
 import dev.eos.examples.MapExample;
 import dev.eos.examples.MetricsEndpoint;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code eos worker}: one process running the example pipeline until it is terminated (SIGTERM closes it
- * cleanly) or fails. Prints {@code WORKER <instance> <state>} on each state change.
+ * cleanly) or fails. Prints {@code WORKER <instance> <application.id> <state>} on each state change. With {@code --example NAME}
+ * it runs that {@link Example}'s pipelines instead of the map example.
  */
 final class WorkerCommand {
 
@@ -47,21 +51,41 @@ final class WorkerCommand {
             extra.put("dead.letter.topic", dlq);
             extra.put("retry.backoff.ms", 10L);
         }
-        Pipeline<String, String> pipeline = MapExample.pipeline(args.require("bootstrap"), args.require("app"),
-                instance, args.require("input"), args.require("output"), extra,
-                args.getInt("max-sleep-ms", 0, 0, 60_000), args.getInt("poison-every", 0, 0, Integer.MAX_VALUE),
-                metrics == null ? null : metrics.registry());
-        CountDownLatch done = new CountDownLatch(1);
-        pipeline.addStateListener((now, before) -> {
-            System.out.println("WORKER " + instance + " " + now);
-            System.out.flush();
-            if (now.isTerminal()) {
-                done.countDown();
+        String exampleName = args.get("example", null);
+        List<Pipeline<?, ?>> pipelines;
+        if (exampleName == null) {
+            pipelines = List.of(MapExample.pipeline(args.require("bootstrap"), args.require("app"), instance,
+                    args.require("input"), args.require("output"), extra, args.getInt("max-sleep-ms", 0, 0, 60_000),
+                    args.getInt("poison-every", 0, 0, Integer.MAX_VALUE),
+                    metrics == null ? null : metrics.registry()));
+        } else {
+            Example example = Example.all().get(exampleName);
+            if (example == null) {
+                throw new Args.UsageException("unknown example '" + exampleName + "'; examples: "
+                        + new java.util.TreeSet<>(Example.all().keySet()));
             }
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> pipeline.close(Duration.ofSeconds(20)),
-                "eos-worker-shutdown"));
-        pipeline.start();
+            extra.put("state.dir", args.get("state-dir", Path.of(System.getProperty("java.io.tmpdir"),
+                    "eos-state-" + instance).toString()));
+            pipelines = example.pipelines(args.require("bootstrap"), args.require("app"), instance, extra);
+        }
+        CountDownLatch done = new CountDownLatch(pipelines.size());
+        for (Pipeline<?, ?> pipeline : pipelines) {
+            pipeline.addStateListener((now, before) -> {
+                System.out.println("WORKER " + instance + " " + pipeline.applicationId() + " " + now);
+                System.out.flush();
+                if (now.isTerminal()) {
+                    done.countDown();
+                }
+            });
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Pipeline<?, ?> pipeline : pipelines) {
+                pipeline.close(Duration.ofSeconds(20));
+            }
+        }, "eos-worker-shutdown"));
+        for (Pipeline<?, ?> pipeline : pipelines) {
+            pipeline.start();
+        }
         try {
             done.await();
         } catch (InterruptedException e) {
@@ -70,6 +94,6 @@ final class WorkerCommand {
         if (metrics != null) {
             metrics.close();
         }
-        return pipeline.state() == Pipeline.State.FAILED ? 1 : 0;
+        return pipelines.stream().anyMatch(p -> p.state() == Pipeline.State.FAILED) ? 1 : 0;
     }
 }
