@@ -1,8 +1,10 @@
 package dev.eos.benchmarks;
 
+import dev.eos.KeyValueStore;
 import dev.eos.Ordering;
 import dev.eos.OutputTopic;
 import dev.eos.Pipeline;
+import dev.eos.StoreDefinition;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,15 +25,21 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 
 /** One stream processor under test, started on an input topic and writing to its own output topic. */
 enum Contender {
     EOS("eos") {
         @Override
-        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario) {
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
+                throws Exception {
             OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
-            Pipeline<String, String> p = Pipeline.builder(Serdes.String(), Serdes.String())
+            Pipeline.Builder<String, String> builder = Pipeline.builder(Serdes.String(), Serdes.String());
+            if (scenario == Scenario.STATE) {
+                builder.store(COUNTS).config("state.dir", Files.createTempDirectory("bench-eos-").toString());
+            }
+            Pipeline<String, String> p = builder
                     .bootstrapServers(bootstrap).applicationId(app).instanceId("bench")
                     .inputTopics(input).outputTopic(out)
                     .ordering(Ordering.KEY)
@@ -39,7 +47,13 @@ enum Contender {
                     .config("consumer.max.poll.records", 2000)
                     .config("producer.linger.ms", 5)
                     .config("producer.batch.size", 256 * 1024)
-                    .processor((r, ctx) -> ctx.emit(out, r.key(), scenario.transform(r.value())))
+                    .processor(scenario == Scenario.STATE ? (r, ctx) -> {
+                        KeyValueStore<String, Long> counts = ctx.store(COUNTS);
+                        Long n = counts.get(r.key());
+                        long next = n == null ? 1 : n + 1;
+                        counts.put(r.key(), next);
+                        ctx.emit(out, r.key(), Long.toString(next));
+                    } : (r, ctx) -> ctx.emit(out, r.key(), scenario.transform(r.value())))
                     .config(EXTRA_EOS_CONFIG)
                     .build();
             p.start();
@@ -51,6 +65,14 @@ enum Contender {
         AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
                 throws Exception {
             StreamsBuilder b = new StreamsBuilder();
+            if (scenario == Scenario.STATE) {
+                b.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
+                        .groupByKey()
+                        .count(Materialized.as(COUNTS.name()))
+                        .toStream()
+                        .mapValues(String::valueOf)
+                        .to(output, Produced.with(Serdes.String(), Serdes.String()));
+            } else {
             b.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
                     .mapValues(v -> {
                         try {
@@ -61,6 +83,7 @@ enum Contender {
                         }
                     })
                     .to(output, Produced.with(Serdes.String(), Serdes.String()));
+            }
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -110,6 +133,10 @@ enum Contender {
             };
         }
     };
+
+    /** The store of scenario state (Kafka Streams names its store the same). */
+    static final StoreDefinition<String, Long> COUNTS =
+            StoreDefinition.persistent("counts", Serdes.String(), Serdes.Long());
 
     /** Extra eos settings from {@code --eos-config k=v,k=v}, applied after the defaults above. */
     static final Map<String, Object> EXTRA_EOS_CONFIG = new HashMap<>();

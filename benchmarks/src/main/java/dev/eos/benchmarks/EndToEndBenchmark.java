@@ -55,7 +55,9 @@ public final class EndToEndBenchmark {
         long records = scenario == Scenario.LATENCY ? (long) rate * duration
                 : Long.parseLong(a.getOrDefault("records", scenario == Scenario.IO ? "50000" : "1000000"));
         List<Contender> contenders = new ArrayList<>();
-        for (String c : a.getOrDefault("contenders", "eos,kafka-streams-eos,at-least-once").split(",")) {
+        String defaultContenders = scenario == Scenario.STATE ? "eos,kafka-streams-eos"
+                : "eos,kafka-streams-eos,at-least-once";
+        for (String c : a.getOrDefault("contenders", defaultContenders).split(",")) {
             contenders.add(Contender.of(c.trim()));
         }
         for (String kv : a.getOrDefault("eos-config", "").split(",")) {
@@ -76,8 +78,10 @@ public final class EndToEndBenchmark {
             String input = "bench-in-" + run;
             KafkaCluster.createTopics(bootstrap, partitions, input);
             if (scenario != Scenario.LATENCY) {
-                say("preloading " + records + " records of 100 bytes into " + partitions + " partitions...");
-                produce(bootstrap, input, 0, records, 0);
+                if (scenario != Scenario.STATE) { // scenario state preloads an input per contender and run
+                    say("preloading " + records + " records of 100 bytes into " + partitions + " partitions...");
+                    produce(bootstrap, input, 0, records, 0);
+                }
                 if (warmupRecords > 0) {
                     // JIT compilation of the shared client code is paid here, not by whoever runs first
                     String warmInput = "bench-warmup-" + run;
@@ -86,7 +90,7 @@ public final class EndToEndBenchmark {
                     for (Contender c : contenders) {
                         String output = "bench-warmup-out-" + c.label + "-" + run;
                         KafkaCluster.createTopics(bootstrap, partitions, output);
-                        try (OutputWatcher w = new OutputWatcher(bootstrap, output, warmupRecords, false)) {
+                        try (OutputWatcher w = watcher(bootstrap, output, warmupRecords, scenario)) {
                             AutoCloseable handle = c.start(bootstrap, "bench-warmup-" + c.label + "-" + run,
                                     warmInput, output, scenario);
                             try {
@@ -103,6 +107,7 @@ public final class EndToEndBenchmark {
             say(String.format("%-20s %12s %10s %10s %10s %10s %8s %8s", "contender", "records/s", "startup_ms",
                     "p50_ms", "p99_ms", "max_ms", "dups", "lost"));
             Map<String, List<Result>> results = new LinkedHashMap<>();
+            Map<String, List<StateRestore.Result>> restores = new LinkedHashMap<>();
             for (int rep = 0; rep < repeat; rep++) {
                 List<Contender> order = new ArrayList<>(contenders);
                 if (rep % 2 == 1) {
@@ -111,15 +116,18 @@ public final class EndToEndBenchmark {
                 for (Contender c : order) {
                     String contenderInput = input;
                     long base = 0;
-                    if (scenario == Scenario.LATENCY) {
+                    if (scenario == Scenario.LATENCY || scenario == Scenario.STATE) {
                         contenderInput = input + "-" + c.label + "-" + rep;
                         KafkaCluster.createTopics(bootstrap, partitions, contenderInput);
+                    }
+                    if (scenario == Scenario.STATE) {
+                        produce(bootstrap, contenderInput, 0, records, 0);
                     }
                     String output = "bench-out-" + c.label + "-" + run + "-" + rep;
                     KafkaCluster.createTopics(bootstrap, partitions, output);
                     String app = "bench-" + c.label + "-" + run + "-" + rep;
-                    try (OutputWatcher w = new OutputWatcher(bootstrap, output, records,
-                            scenario == Scenario.LATENCY)) {
+                    try (OutputWatcher w = scenario == Scenario.STATE ? watcher(bootstrap, output, records, scenario)
+                            : new OutputWatcher(bootstrap, output, records, scenario == Scenario.LATENCY)) {
                         long t0 = System.nanoTime();
                         long startupMs = -1;
                         AutoCloseable handle = c.start(bootstrap, app, contenderInput, output, scenario);
@@ -153,6 +161,13 @@ public final class EndToEndBenchmark {
                         say(r.row(c.label));
                         results.computeIfAbsent(c.label, k -> new ArrayList<>()).add(r);
                     }
+                    if (scenario == Scenario.STATE) {
+                        StateRestore.Result restored = StateRestore.measure(c, bootstrap, app, contenderInput, output,
+                                records, KEYS);
+                        say(String.format(Locale.ROOT, "%-20s restore: %,d changelog records in %,d ms (%,.0f records/s)",
+                                c.label, restored.changelogRecords(), restored.millis(), restored.recordsPerSec()));
+                        restores.computeIfAbsent(c.label, k -> new ArrayList<>()).add(restored);
+                    }
                 }
             }
             boolean latency = scenario == Scenario.LATENCY;
@@ -174,6 +189,9 @@ public final class EndToEndBenchmark {
                             latency ? (double) eos.p99 / e.getValue().p99 : eos.recordsPerSec / e.getValue().recordsPerSec,
                             latency ? "p99 latency" : "throughput"));
                 }
+            }
+            if (scenario == Scenario.STATE) {
+                StateRestore.report(restores, EndToEndBenchmark::say);
             }
             Map<String, String> json = new LinkedHashMap<>();
             for (Map.Entry<String, Result> e : medians.entrySet()) {
@@ -241,6 +259,23 @@ public final class EndToEndBenchmark {
         }
     }
 
+    /** Input keys: record i has key {@code k<i mod KEYS>}. */
+    static final int KEYS = 10_000;
+
+    /** The watcher of a run of {@code records} inputs; in scenario state, of the counts per key. */
+    private static OutputWatcher watcher(String bootstrap, String output, long records, Scenario scenario) {
+        if (scenario != Scenario.STATE) {
+            return new OutputWatcher(bootstrap, output, records, false);
+        }
+        return OutputWatcher.counting(bootstrap, output, records, key -> expectedCount(key, records));
+    }
+
+    /** How many of {@code records} inputs carry {@code key}. */
+    static long expectedCount(String key, long records) {
+        long k = Long.parseLong(key.substring(1));
+        return records / KEYS + (k < records % KEYS ? 1 : 0);
+    }
+
     private static Map<String, String> parse(String[] argv) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
@@ -249,7 +284,7 @@ public final class EndToEndBenchmark {
             }
             String k = argv[i].substring(2);
             if (k.equals("help")) {
-                System.out.println("usage: eos bench [--scenario cpu|io|latency] [--records N] [--partitions P] "
+                System.out.println("usage: eos bench [--scenario cpu|io|latency|state] [--records N] [--partitions P] "
                         + "[--rate R] [--duration S] [--warmup S] [--warmup-records N] [--repeat K] [--contenders eos,kafka-streams-eos,at-least-once] "
                         + "[--bootstrap HOST:PORT] [--eos-config key=value,key=value]");
                 System.exit(0);
@@ -272,11 +307,11 @@ public final class EndToEndBenchmark {
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
-    private static void produce(String bootstrap, String topic, long from, long to, int lingerMs) {
+    static void produce(String bootstrap, String topic, long from, long to, int lingerMs) {
         AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<String, String> p = producer(bootstrap, Math.max(lingerMs, 10))) {
             for (long i = from; i < to; i++) {
-                p.send(new ProducerRecord<>(topic, "k" + (i % 10_000), Scenario.inputValue(i,
+                p.send(new ProducerRecord<>(topic, "k" + (i % KEYS), Scenario.inputValue(i,
                         System.currentTimeMillis())), (md, e) -> {
                             if (e != null) {
                                 failed.compareAndSet(null, e);
@@ -301,7 +336,7 @@ public final class EndToEndBenchmark {
                     java.util.concurrent.locks.LockSupport.parkNanos(Math.min(due - now, 200_000));
                 }
                 long id = firstId + i;
-                p.send(new ProducerRecord<>(topic, "k" + (id % 10_000), Scenario.inputValue(id,
+                p.send(new ProducerRecord<>(topic, "k" + (id % KEYS), Scenario.inputValue(id,
                         System.currentTimeMillis())), (md, e) -> {
                             if (e != null) {
                                 errors.incrementAndGet();
@@ -314,7 +349,7 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.out.println(line);
         System.out.flush();
     }

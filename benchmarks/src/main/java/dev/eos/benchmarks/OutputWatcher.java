@@ -29,10 +29,30 @@ final class OutputWatcher implements AutoCloseable {
     private long firstNs = -1;
     private long lastNs = -1;
     private final AtomicBoolean stop = new AtomicBoolean();
+    /** Counting mode (scenario state): the highest count seen per key, and the input it accounts for. */
+    private final Map<String, Long> counts;
+    private final java.util.function.ToLongFunction<String> expectedCount;
+    private long counted;
     private final Thread thread;
 
     OutputWatcher(String bootstrap, String topic, long expected, boolean measureLatency) {
+        this(bootstrap, topic, expected, measureLatency, null);
+    }
+
+    /**
+     * A watcher of counts per key (values are decimal counts): it is done when the highest count of each key
+     * adds up to {@code expected}; a count above {@code expectedCount} of its key is a duplicate.
+     */
+    static OutputWatcher counting(String bootstrap, String topic, long expected,
+            java.util.function.ToLongFunction<String> expectedCount) {
+        return new OutputWatcher(bootstrap, topic, expected, false, expectedCount);
+    }
+
+    private OutputWatcher(String bootstrap, String topic, long expected, boolean measureLatency,
+            java.util.function.ToLongFunction<String> expectedCount) {
         this.expected = expected;
+        this.expectedCount = expectedCount;
+        this.counts = expectedCount == null ? null : new HashMap<>();
         this.seen = new BitSet((int) Math.min(Integer.MAX_VALUE, expected));
         this.latencies = measureLatency ? new long[(int) expected] : null;
         Map<String, Object> props = new HashMap<>();
@@ -55,12 +75,16 @@ final class OutputWatcher implements AutoCloseable {
                     long nowMs = System.currentTimeMillis();
                     synchronized (this) {
                         for (ConsumerRecord<byte[], byte[]> r : records) {
-                            long id = Scenario.idOf(r.value());
                             outputs++;
                             if (firstNs < 0) {
                                 firstNs = now;
                             }
                             lastNs = now;
+                            if (counts != null) {
+                                count(r);
+                                continue;
+                            }
+                            long id = Scenario.idOf(r.value());
                             if (id < 0 || id >= expected) {
                                 continue;
                             }
@@ -81,10 +105,22 @@ final class OutputWatcher implements AutoCloseable {
         thread.start();
     }
 
+    private void count(ConsumerRecord<byte[], byte[]> r) {
+        String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+        long c = Long.parseLong(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+        long before = counts.getOrDefault(key, 0L);
+        if (c > before) {
+            counts.put(key, c);
+            long limit = expectedCount.applyAsLong(key);
+            counted += Math.min(c, limit) - Math.min(before, limit);
+            duplicates += Math.max(0, c - limit) - Math.max(0, before - limit);
+        }
+    }
+
     /** Waits until every expected input has an output, or the timeout; returns whether all arrived. */
     synchronized boolean await(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (seen.cardinality() < expected) {
+        while (distinct() < expected) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -110,8 +146,9 @@ final class OutputWatcher implements AutoCloseable {
         return true;
     }
 
+    /** Inputs accounted for: distinct ids, or in counting mode the counts up to each key's expected count. */
     synchronized long distinct() {
-        return seen.cardinality();
+        return counts != null ? counted : seen.cardinality();
     }
 
     synchronized long outputs() {
@@ -130,7 +167,7 @@ final class OutputWatcher implements AutoCloseable {
         if (firstNs < 0 || lastNs <= firstNs) {
             return 0;
         }
-        return (outputs - 1) / ((lastNs - firstNs) / 1e9);
+        return ((counts != null ? counted : outputs) - 1) / ((lastNs - firstNs) / 1e9);
     }
 
     /** The q-quantile (0..1) of end-to-end latency in ms, or -1 if not measured. */

@@ -9,7 +9,9 @@ enum Scenario {
     /** The same map after a 2 ms sleep per record (a remote call). */
     IO(2),
     /** The CPU map with input produced at a fixed rate while the contender runs; reports latency. */
-    LATENCY(0);
+    LATENCY(0),
+    /** A count per key in a state store, emitted on change: the output values are the counts. */
+    STATE(0);
 
     final int sleepMs;
 

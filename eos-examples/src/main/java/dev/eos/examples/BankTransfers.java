@@ -56,18 +56,18 @@ public final class BankTransfers implements Example {
     }
 
     @Override
-    public long produce(String bootstrap, String run, int records) {
-        int deposits = Math.min(ACCOUNTS, records);
-        Random random = new Random(42);
-        Inputs.produce(bootstrap, run + "-ops", records, i -> {
-            if (i < deposits) {
+    public long produce(String bootstrap, String run, int first, int end) {
+        Inputs.produce(bootstrap, run + "-ops", first, end, i -> {
+            if (i < ACCOUNTS) {
                 return new String[] {account((int) i), "D|op-" + i + "|" + OPENING};
             }
+            Random random = new Random(i * 0x9E3779B97F4A7C15L);
             int from = random.nextInt(ACCOUNTS);
             int to = (from + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
             return new String[] {account(from), "T|op-" + i + "|" + account(to) + "|" + (1 + random.nextInt(200))};
         });
-        return deposits + 2L * (records - deposits);
+        long deposits = Math.max(0, Math.min(ACCOUNTS, end) - first);
+        return deposits + 2L * (end - first - deposits);
     }
 
     @Override

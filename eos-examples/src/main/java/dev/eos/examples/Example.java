@@ -27,8 +27,11 @@ public interface Example {
     /** The topic whose committed records show progress. */
     String progressTopic(String run);
 
-    /** Writes {@code records} input records; returns how many records {@link #progressTopic} will hold. */
-    long produce(String bootstrap, String run, int records);
+    /**
+     * Writes input records {@code from} (inclusive) to {@code to} (exclusive); returns how many records they add to
+     * {@link #progressTopic}. Record {@code i} is the same whenever it is written.
+     */
+    long produce(String bootstrap, String run, int from, int to);
 
     /** The pipelines of one worker process, configured with {@code config} (state.dir among them). */
     List<Pipeline<?, ?>> pipelines(String bootstrap, String run, String instance, Map<String, Object> config);

@@ -17,11 +17,12 @@ public final class Inputs {
     }
 
     /**
-     * Writes records 0 to {@code n - 1}; {@code record} gives the key and value of record {@code i}.
+     * Writes records {@code from} to {@code to - 1}; {@code record} gives the key and value of record {@code i}.
      *
      * @throws IllegalStateException if a record is not acknowledged
      */
-    public static void produce(String bootstrap, String topic, long n, LongFunction<String[]> record) {
+    public static void produce(String bootstrap, String topic, long from, long to, LongFunction<String[]> record) {
+        long n = to - from;
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -32,7 +33,7 @@ public final class Inputs {
         AtomicLong acked = new AtomicLong();
         try (KafkaProducer<String, String> p = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
-            for (long i = 0; i < n && failed.get() == null; i++) {
+            for (long i = from; i < to && failed.get() == null; i++) {
                 String[] kv = record.apply(i);
                 p.send(new ProducerRecord<>(topic, kv[0], kv[1]), (md, e) -> {
                     if (e != null) {

@@ -1,9 +1,14 @@
 package dev.eos.examples;
 
+import dev.eos.KeyValueStore;
 import dev.eos.OutputTopic;
 import dev.eos.Pipeline;
+import dev.eos.StoreDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -15,6 +20,13 @@ public final class MapExample {
 
     /** Prefix of every output value. */
     public static final String PREFIX = "processed:";
+
+    /** The store of the counting variant: records per key. */
+    public static final StoreDefinition<String, Long> COUNTS =
+            StoreDefinition.persistent("counts", Serdes.String(), Serdes.Long());
+
+    /** Header of the counting variant's outputs: the key's count after this record. */
+    public static final String COUNT_HEADER = "count";
 
     private MapExample() {
     }
@@ -70,10 +82,25 @@ public final class MapExample {
     public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
             String input, String output, Map<String, ?> extraConfig, int maxSleepMs, int poisonEvery,
             MeterRegistry registry) {
+        return pipeline(bootstrap, applicationId, instanceId, input, output, extraConfig, maxSleepMs, poisonEvery,
+                registry, false);
+    }
+
+    /**
+     * The same; with {@code countPerKey} it also counts the records of each key in the store {@link #COUNTS} and
+     * puts the new count in the header {@link #COUNT_HEADER} of the output, so that a checker can compare the
+     * state with a fold of the input.
+     */
+    public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
+            String input, String output, Map<String, ?> extraConfig, int maxSleepMs, int poisonEvery,
+            MeterRegistry registry, boolean countPerKey) {
         OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
         Pipeline.Builder<String, String> builder = Pipeline.builder(Serdes.String(), Serdes.String());
         if (registry != null) {
             builder.meterRegistry(registry);
+        }
+        if (countPerKey) {
+            builder.store(COUNTS);
         }
         return builder
                 .bootstrapServers(bootstrap)
@@ -89,7 +116,16 @@ public final class MapExample {
                     if (maxSleepMs > 0) {
                         Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(maxSleepMs + 1));
                     }
-                    context.emit(out, record.key(), PREFIX + record.value());
+                    Headers headers = null;
+                    if (countPerKey) {
+                        KeyValueStore<String, Long> counts = context.store(COUNTS);
+                        Long n = counts.get(record.key());
+                        long next = n == null ? 1 : n + 1;
+                        counts.put(record.key(), next);
+                        headers = new RecordHeaders().add(COUNT_HEADER,
+                                Long.toString(next).getBytes(StandardCharsets.UTF_8));
+                    }
+                    context.emit(out, record.key(), PREFIX + record.value(), headers);
                 })
                 .build();
     }

@@ -50,7 +50,7 @@ public final class WordCount implements Example {
 
     /** Line {@code i} of the input: 1 to 8 words drawn from a small vocabulary. */
     static String line(long i) {
-        Random r = new Random(i);
+        Random r = new Random(i * 0x9E3779B97F4A7C15L);
         StringBuilder sb = new StringBuilder();
         for (int w = 0, n = 1 + r.nextInt(8); w < n; w++) {
             sb.append(w == 0 ? "" : " ").append(VOCABULARY[r.nextInt(VOCABULARY.length)]);
@@ -59,9 +59,9 @@ public final class WordCount implements Example {
     }
 
     @Override
-    public long produce(String bootstrap, String run, int records) {
+    public long produce(String bootstrap, String run, int from, int to) {
         long[] words = {0};
-        Inputs.produce(bootstrap, run + "-lines", records, i -> {
+        Inputs.produce(bootstrap, run + "-lines", from, to, i -> {
             String line = line(i);
             words[0] += line.split(" ").length;
             return new String[] {"line-" + i, line};

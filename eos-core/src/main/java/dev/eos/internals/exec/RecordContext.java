@@ -1,9 +1,9 @@
 package dev.eos.internals.exec;
 
+import dev.eos.KeyValueStore;
 import dev.eos.OutputRecord;
 import dev.eos.OutputTopic;
 import dev.eos.ProcessorContext;
-import dev.eos.KeyValueStore;
 import dev.eos.Provenance;
 import dev.eos.StoreDefinition;
 import dev.eos.internals.state.AttemptState;

@@ -1,11 +1,11 @@
 package dev.eos.internals.exec;
 
+import dev.eos.internals.state.StateWrites;
 import java.util.List;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import dev.eos.internals.state.StateWrites;
 import org.apache.kafka.common.header.Header;
 
 /**

@@ -1,13 +1,13 @@
 package dev.eos.internals.runtime;
 
 import dev.eos.Pipeline.State;
-import java.time.Duration;
 import dev.eos.StoreDefinition;
 import dev.eos.internals.state.ChangelogTopics;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Starts a pipeline and stops it: the start-up topic check (which a close from another thread interrupts), the

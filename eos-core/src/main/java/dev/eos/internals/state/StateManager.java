@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -123,16 +122,9 @@ public final class StateManager {
 
     /** A transaction committed: folds its writes into the committed stores, in commit order. */
     public void fold(List<StateWrites> committed) {
-        if (committed.isEmpty()) {
-            return;
+        if (!committed.isEmpty()) {
+            StateWrites.foldAll(committed);
         }
-        Map<StorePartition, List<Write>> byStore = new LinkedHashMap<>();
-        for (StateWrites sw : committed) {
-            for (Write w : sw.writes) {
-                byStore.computeIfAbsent(w.store, k -> new ArrayList<>()).add(w);
-            }
-        }
-        byStore.forEach(StorePartition::fold);
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.eos.internals.state;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -25,6 +28,17 @@ public final class StateWrites {
     /** The changelog record at {@code index} was written at {@code offset}. */
     public void written(int index, long offset) {
         writes.get(index).store.written(offset);
+    }
+
+    /** Folds the writes of committed records (in commit order) into their committed stores. */
+    static void foldAll(List<StateWrites> committed) {
+        Map<StorePartition, List<Write>> byStore = new LinkedHashMap<>();
+        for (StateWrites sw : committed) {
+            for (Write w : sw.writes) {
+                byStore.computeIfAbsent(w.store, k -> new ArrayList<>()).add(w);
+            }
+        }
+        byStore.forEach(StorePartition::fold);
     }
 
     /** Serialized size of the changelog records. */

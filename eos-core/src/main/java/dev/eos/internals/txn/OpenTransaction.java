@@ -2,8 +2,8 @@ package dev.eos.internals.txn;
 
 import dev.eos.DeadLetter;
 import dev.eos.internals.exec.Work;
-import java.nio.charset.StandardCharsets;
 import dev.eos.internals.state.StateWrites;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -14,7 +14,6 @@ import dev.eos.StoreDefinition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -111,13 +110,7 @@ class StoreLayersTest {
     }
 
     private static void fold(StorePartition sp, StateWrites... committed) {
-        Map<StorePartition, List<Write>> by = new LinkedHashMap<>();
-        for (StateWrites sw : committed) {
-            for (Write w : sw.writes) {
-                by.computeIfAbsent(w.store, x -> new ArrayList<>()).add(w);
-            }
-        }
-        by.forEach(StorePartition::fold);
+        StateWrites.foldAll(List.of(committed));
     }
 
     /** One random run: the store under test beside the model. */

@@ -43,7 +43,9 @@ public final class EosCli {
             "         [--transaction-header]  (tag outputs with the transaction that wrote them, for audits)",
             "         [--provenance]  (stamp outputs with their source record, for eos verify)",
             "         [--metrics-port PORT]  (serve Prometheus metrics at http://localhost:PORT/metrics)",
-            "         [--example word-count|bank-transfers --state-dir DIR]  (run that example's pipelines;",
+            "         [--count-per-key] [--state-dir DIR]  (also count records per key in a store; the count goes",
+            "          in the output header 'count')",
+            "         [--example word-count|bank-transfers]  (run that example's pipelines instead;",
             "          --input and --output are then ignored, --app names the run)",
             "        run one process of the example pipeline until terminated (used by demo and tests)",
             "  verify --bootstrap B --input T --output U [--dead-letter D]",
@@ -78,7 +80,7 @@ public final class EosCli {
                             List.of("bootstrap", "app", "input", "output", "instance", "commit-interval-ms",
                                     "group-protocol", "concurrency", "ordering", "max-sleep-ms", "poison-every",
                                     "dead-letter-topic", "transaction-header", "provenance", "metrics-port", "example",
-                                    "state-dir")));
+                                    "state-dir", "count-per-key")));
                 case "verify":
                     return VerifyCommand.run(new Args(args.subList(1, args.size()),
                             List.of("bootstrap", "input", "output", "dead-letter")));

@@ -53,7 +53,7 @@ final class ExampleDemo {
             KafkaCluster.createTopics(bootstrap, partitions, topics.toArray(new String[0]));
             say(t0, "topics " + topics + " (" + partitions + " partitions)");
             say(t0, "writing " + records + " input records...");
-            long expected = example.produce(bootstrap, run, records);
+            long expected = example.produce(bootstrap, run, 0, records);
             say(t0, "input written; " + expected + " records expected in " + example.progressTopic(run));
 
             Path logDir = Files.createTempDirectory("eos-demo-");

@@ -52,20 +52,23 @@ final class WorkerCommand {
             extra.put("retry.backoff.ms", 10L);
         }
         String exampleName = args.get("example", null);
+        boolean countPerKey = Boolean.parseBoolean(args.get("count-per-key", "false"));
+        if (countPerKey || exampleName != null) {
+            extra.put("state.dir", args.get("state-dir", Path.of(System.getProperty("java.io.tmpdir"),
+                    "eos-state-" + instance).toString()));
+        }
         List<Pipeline<?, ?>> pipelines;
         if (exampleName == null) {
             pipelines = List.of(MapExample.pipeline(args.require("bootstrap"), args.require("app"), instance,
                     args.require("input"), args.require("output"), extra, args.getInt("max-sleep-ms", 0, 0, 60_000),
                     args.getInt("poison-every", 0, 0, Integer.MAX_VALUE),
-                    metrics == null ? null : metrics.registry()));
+                    metrics == null ? null : metrics.registry(), countPerKey));
         } else {
             Example example = Example.all().get(exampleName);
             if (example == null) {
                 throw new Args.UsageException("unknown example '" + exampleName + "'; examples: "
                         + new java.util.TreeSet<>(Example.all().keySet()));
             }
-            extra.put("state.dir", args.get("state-dir", Path.of(System.getProperty("java.io.tmpdir"),
-                    "eos-state-" + instance).toString()));
             pipelines = example.pipelines(args.require("bootstrap"), args.require("app"), instance, extra);
         }
         CountDownLatch done = new CountDownLatch(pipelines.size());

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eos.examples.InputGenerator;
 import dev.eos.examples.MapExample;
 import dev.eos.examples.WorkerProcess;
-import dev.eos.tests.CommittedCounter;
 import dev.eos.testkit.KafkaCluster;
 import dev.eos.testkit.KafkaNode;
 import dev.eos.testkit.WithKafkaCluster;
+import dev.eos.tests.CommittedCounter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Generated fault schedules against the worker-pool pipeline (KEY order, 16 workers, records finishing out
- * of order, poison records dead-lettered) in worker processes on a 3-broker cluster: workers killed, paused
+ * of order, poison records dead-lettered; every other schedule also counts records per key in a state store) in
+ * worker processes on a 3-broker cluster: workers killed, paused
  * into zombies, joining and leaving, brokers killed and restarted, bursts of input. The {@link Checker} then
  * reads everything back.
  *
@@ -59,8 +60,13 @@ class ChaosIT {
         kafka.createTopics(1, dlq);
         Path logs = Files.createTempDirectory("eos-chaos-");
         String bootstrap = kafka.bootstrapServers();
-        List<String> options = List.of("--concurrency", "16", "--max-sleep-ms", "2",
-                "--poison-every", String.valueOf(POISON_EVERY), "--dead-letter-topic", dlq, "--transaction-header", "true");
+        boolean counting = index % 2 == 1; // every other schedule runs the stateful workload
+        List<String> options = new ArrayList<>(List.of("--concurrency", "16", "--max-sleep-ms", "2",
+                "--poison-every", String.valueOf(POISON_EVERY), "--dead-letter-topic", dlq, "--transaction-header", "true"));
+        if (counting) {
+            options.add("--count-per-key");
+            System.out.println("chaos schedule " + (index + 1) + ": stateful workload (count per key in a store)");
+        }
         List<WorkerProcess> workers = new ArrayList<>();
         long produced = 0;
         int nextWorker = 1;
@@ -124,8 +130,13 @@ class ChaosIT {
             for (WorkerProcess w : workers) {
                 w.stop(30);
             }
-            return Checker.check(bootstrap, input, output, dlq, MapExample.PREFIX,
+            Checker.Report report = Checker.check(bootstrap, input, output, dlq, MapExample.PREFIX,
                     v -> MapExample.isPoison(v, POISON_EVERY));
+            if (counting) {
+                Checker.checkCounts(report, bootstrap, input, output, MapExample.COUNT_HEADER,
+                        v -> MapExample.isPoison(v, POISON_EVERY));
+            }
+            return report;
         } finally {
             for (WorkerProcess w : workers) {
                 if (w.isAlive()) {

@@ -48,10 +48,12 @@ final class Checker {
         long outOfOrderKeys;
         long abortedOutputs;
         long transactions;
+        /** Counting workload: keys whose emitted counts are not exactly 1..n (n: the key's good inputs). */
+        long stateMismatches;
         final List<String> examples = new ArrayList<>();
 
         long violations() {
-            return lost + duplicated + misrouted + abortedReads + outOfOrderKeys;
+            return lost + duplicated + misrouted + abortedReads + outOfOrderKeys + stateMismatches;
         }
 
         void example(String s) {
@@ -64,7 +66,8 @@ final class Checker {
         public String toString() {
             return "input=" + input + " output=" + output + " deadLetters=" + deadLetters + " lost=" + lost
                     + " duplicated=" + duplicated + " misrouted=" + misrouted + " abortedReads=" + abortedReads
-                    + " outOfOrderKeys=" + outOfOrderKeys + " transactions=" + transactions
+                    + " outOfOrderKeys=" + outOfOrderKeys + " stateMismatches=" + stateMismatches
+                    + " transactions=" + transactions
                     + " abortedOutputs(uncommitted only)=" + abortedOutputs
                     + (examples.isEmpty() ? "" : " examples=" + examples);
         }
@@ -168,6 +171,43 @@ final class Checker {
             }
         }
         return rep;
+    }
+
+    /**
+     * The counting workload keeps a count per key and writes it in the header {@code countHeader} of each output:
+     * folding the input independently, the committed counts of each key, in output order, must be exactly 1, 2,
+     * ..., n, where n is the number of good (not poison) inputs of the key; so the last emitted value equals the
+     * fold.
+     */
+    static void checkCounts(Report rep, String bootstrap, String input, String output, String countHeader,
+            Predicate<String> isPoison) {
+        Map<String, Long> fold = new HashMap<>();
+        for (ConsumerRecord<String, String> r : read(bootstrap, input, IsolationLevel.READ_COMMITTED)) {
+            if (!isPoison.test(r.value())) {
+                fold.merge(r.key(), 1L, Long::sum);
+            }
+        }
+        Map<String, List<Long>> emitted = new HashMap<>();
+        for (ConsumerRecord<String, String> r : read(bootstrap, output, IsolationLevel.READ_COMMITTED)) {
+            org.apache.kafka.common.header.Header h = r.headers().lastHeader(countHeader);
+            long count = h == null ? -1 : Long.parseLong(new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
+            emitted.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(count);
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>(fold.keySet());
+        keys.addAll(emitted.keySet());
+        for (String key : keys) {
+            long n = fold.getOrDefault(key, 0L);
+            List<Long> seq = emitted.getOrDefault(key, List.of());
+            boolean ok = seq.size() == n;
+            for (int i = 0; ok && i < seq.size(); i++) {
+                ok = seq.get(i) == i + 1;
+            }
+            if (!ok) {
+                rep.stateMismatches++;
+                rep.example("key " + key + ": input folds to " + n + ", counts emitted " + (seq.size() > 12
+                        ? seq.subList(0, 6) + "..." + seq.subList(seq.size() - 6, seq.size()) : seq));
+            }
+        }
     }
 
     private static String txnOf(ConsumerRecord<String, String> r) {
