@@ -8,6 +8,7 @@ import dev.eos.internals.runtime.Lifecycle;
 import dev.eos.internals.runtime.PipelineRunner;
 import dev.eos.internals.runtime.PollLoop;
 import dev.eos.internals.runtime.Settings;
+import dev.eos.internals.state.StoreDeclarations;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -384,25 +385,8 @@ public final class Pipeline<K, V> implements AutoCloseable {
                 }
             }
             EosConfig config = new EosConfig(props);
-            if (!stores.isEmpty()) {
-                if (inputTopics.size() != 1) {
-                    throw new IllegalStateException("A pipeline with state stores " + stores.keySet() + " reads "
-                            + "exactly one input topic (a store has one instance per input partition); given: "
-                            + inputTopics);
-                }
-                if (Ordering.UNORDERED.name().equals(config.getString(EosConfig.ORDERING_CONFIG))) {
-                    throw new ConfigException(EosConfig.ORDERING_CONFIG, Ordering.UNORDERED.name(), "A pipeline with "
-                            + "state stores " + stores.keySet() + " needs ordering KEY or PARTITION: with UNORDERED, "
-                            + "records of one key could update a store at the same time");
-                }
-                for (StoreDefinition<?, ?> st : stores.values()) {
-                    String changelog = st.changelogTopic(config.getString(EosConfig.APPLICATION_ID_CONFIG));
-                    if (inputTopics.contains(changelog) || outputTopics.containsKey(changelog)) {
-                        throw new IllegalStateException("Topic '" + changelog + "' is the changelog of store '"
-                                + st.name() + "'; it cannot be an input or output topic");
-                    }
-                }
-            }
+            StoreDeclarations.check(stores.values(), inputTopics, outputTopics.keySet(),
+                    config.getString(EosConfig.APPLICATION_ID_CONFIG), config.getString(EosConfig.ORDERING_CONFIG));
             return new Pipeline<>(this, config);
         }
     }

@@ -40,7 +40,7 @@ class LayoutTest {
         try (Stream<Path> dirs = Files.list(internals)) {
             names = dirs.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         }
-        assertThat(names).containsExactly("exec", "failure", "flow", "metrics", "runtime", "txn");
+        assertThat(names).containsExactly("exec", "failure", "flow", "metrics", "runtime", "state", "txn");
     }
 
     private static long lines(Path p) {

@@ -56,9 +56,29 @@ class PipelineStateTest {
     }
 
     @Test
-    void shouldRejectATopicThatIsBothInputAndOutput() {
-        assertThatThrownBy(() -> minimal().outputTopic(OutputTopic.of("in", Serdes.String(), Serdes.String()))
-                .build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("both");
+    void shouldRejectTheDeadLetterTopicAsInputButAllowAFeedbackLoop() {
+        assertThatThrownBy(() -> minimal().deadLetterTopic("in").build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'in' is both an input and the dead-letter topic");
+        // a topic that is input and output is a loop (bank-transfers sends credits back to its input)
+        assertThat(minimal().outputTopic(OutputTopic.of("in", Serdes.String(), Serdes.String())).build().state())
+                .isEqualTo(Pipeline.State.CREATED);
+    }
+
+    @Test
+    void shouldRejectStoresWithoutOrderOrWithSeveralInputTopics() {
+        StoreDefinition<String, Long> counts = StoreDefinition.inMemory("counts", Serdes.String(), Serdes.Long());
+        assertThatThrownBy(() -> minimal().store(counts).ordering(Ordering.UNORDERED).build())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ordering")
+                .hasMessageContaining("[counts]").hasMessageContaining("KEY or PARTITION");
+        assertThatThrownBy(() -> minimal().store(counts).inputTopics("other").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("exactly one input topic")
+                .hasMessageContaining("[in, other]");
+        assertThatThrownBy(() -> minimal().store(counts).store(StoreDefinition.inMemory("counts", Serdes.String(),
+                Serdes.Long()))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("declared twice");
+        assertThatThrownBy(() -> StoreDefinition.persistent("a/b", Serdes.String(), Serdes.Long()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a/b");
+        assertThat(minimal().store(counts).ordering(Ordering.PARTITION).build().state())
+                .isEqualTo(Pipeline.State.CREATED);
     }
 
     @Test

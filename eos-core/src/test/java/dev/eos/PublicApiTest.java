@@ -28,7 +28,8 @@ class PublicApiTest {
     private static final Set<String> PUBLIC_TYPES = Set.of(
             "EosConfig", "InputRecord", "OutputRecord", "OutputTopic", "Pipeline", "Pipeline$Builder",
             "Pipeline$FatalErrorHandler", "Pipeline$State", "Pipeline$StateListener", "ProcessingException",
-            "Processor", "ProcessorContext", "Ordering", "PipelineHealth", "Provenance", "FailureAction", "NonRetryableException", "DeadLetter");
+            "Processor", "ProcessorContext", "Ordering", "PipelineHealth", "Provenance", "FailureAction", "NonRetryableException", "DeadLetter",
+            "StoreDefinition", "KeyValueStore", "KeyValueIterator", "KeyValue");
 
     private static List<Class<?>> publicTypes() throws URISyntaxException, ClassNotFoundException {
         File dir = new File(Pipeline.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -3,7 +3,7 @@ package dev.eos.internals.runtime;
 import dev.eos.internals.exec.Work;
 import dev.eos.internals.flow.InFlightLimits;
 import dev.eos.internals.metrics.LiveStatus;
-import dev.eos.internals.state.StateWrites;
+import dev.eos.internals.state.StateManager;
 import dev.eos.internals.txn.Transactions;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -87,10 +87,7 @@ final class Partitions implements Transactions.Listener {
     }
 
     @Override
-    public void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, List<StateWrites> state) {
-        if (loop.state != null) {
-            loop.state.fold(state);
-        }
+    public void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((tp, o) -> {
             PartitionTracker t = trackers.get(tp);
             if (t != null) {
@@ -206,6 +203,37 @@ final class Partitions implements Transactions.Listener {
         status.oldestStarted = oldest != null && oldest.started;
         status.oldestInFlight = oldest == null ? null : oldest.coordinates();
         status.oldestTakenAtMs = oldest == null ? 0 : oldest.takenAtMs;
+    }
+
+    /**
+     * Whether the input has caught up: the records that wait in the log (the lag behind each partition's high
+     * watermark, as of the last fetch) would fit in one poll. Then the open transaction may commit early; while a
+     * backlog waits, transactions run for commit.interval.ms and stay large.
+     */
+    boolean caughtUp(int maxPollRecords) {
+        long waiting = 0;
+        for (TopicPartition tp : loop.consumer.assignment()) {
+            OptionalLong lag = loop.consumer.currentLag(tp);
+            if (lag.isEmpty()) {
+                return false;
+            }
+            waiting += lag.getAsLong();
+            if (waiting > maxPollRecords) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Resumes the partitions whose stores are restored (they were paused when assigned). */
+    void resumeRestored(StateManager state) {
+        List<TopicPartition> restored = state.takeRestored();
+        if (!restored.isEmpty()) {
+            List<TopicPartition> owned = new ArrayList<>(restored);
+            owned.retainAll(loop.consumer.assignment());
+            loop.consumer.resume(owned);
+            log.info("[app={}] stores restored, processing {}", loop.app, owned);
+        }
     }
 
     /** After fencing: rejoin the group, so that the new producer works with the current generation. */

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -257,7 +256,7 @@ public final class PollLoop<K, V> implements Runnable {
         }
         transactions.finishCommit(false);
         if (state != null) {
-            resumeRestored();
+            partitions.resumeRestored(state);
         }
         drainCompletions();
         advanceAll();
@@ -267,23 +266,13 @@ public final class PollLoop<K, V> implements Runnable {
                 commit("interval");
             } else if (transactions.openRecords() >= settings.commitMaxRecords()) {
                 commit("max records");
-            } else if (settings.commitEager() && age >= settings.commitEagerMinMs() && caughtUp()) {
+            } else if (settings.commitEager() && age >= settings.commitEagerMinMs()
+                    && partitions.caughtUp(maxPollRecords)) {
                 commit("caught up");
             }
         }
         partitions.applyBackPressure(limits);
         partitions.refreshStatus(status, now);
-    }
-
-    /** Resumes the partitions whose stores are restored (they were paused when assigned). */
-    private void resumeRestored() {
-        List<TopicPartition> restored = state.takeRestored();
-        if (!restored.isEmpty()) {
-            List<TopicPartition> owned = new ArrayList<>(restored);
-            owned.retainAll(consumer.assignment());
-            consumer.resume(owned);
-            log.info("[app={}] stores restored, processing {}", app, owned);
-        }
     }
 
     private long pollTimeoutMs() {
@@ -294,26 +283,6 @@ public final class PollLoop<K, V> implements Runnable {
         long untilCommit = transactions.isOpen() ? Math.max(0, interval - transactions.openAgeMs())
                 : Math.max(interval, 100);
         return running > 0 ? Math.min(untilCommit, 2) : untilCommit;
-    }
-
-    /**
-     * Whether the input has caught up: the records that wait in the log (the lag behind each partition's high
-     * watermark, as of the last fetch) would fit in one poll. Then the open transaction may commit early; while a
-     * backlog waits, transactions run for commit.interval.ms and stay large.
-     */
-    private boolean caughtUp() {
-        long waiting = 0;
-        for (TopicPartition tp : consumer.assignment()) {
-            OptionalLong lag = consumer.currentLag(tp);
-            if (lag.isEmpty()) {
-                return false;
-            }
-            waiting += lag.getAsLong();
-            if (waiting > maxPollRecords) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Work track(PartitionTracker t, ConsumerRecord<byte[], byte[]> r, long now) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The stores of one attempt of one record: the {@link AttemptStore}s it opened, and at the end either the writes
@@ -47,12 +46,11 @@ public final class AttemptState {
     }
 
     /**
-     * The attempt succeeded: its writes become visible to later records (the overlay) and are returned with their
-     * changelog records, or null if it wrote nothing.
+     * The attempt succeeded: its writes become visible to later records (the overlay) and are returned, or null if
+     * it wrote nothing.
      */
     public StateWrites complete() {
         List<Write> writes = null;
-        List<ProducerRecord<byte[], byte[]>> records = null;
         for (AttemptStore<?, ?> s : opened.values()) {
             s.close();
             PartitionStores.Layered layered = s.layered();
@@ -60,14 +58,12 @@ public final class AttemptState {
             for (Map.Entry<byte[], byte[]> e : s.writes().entrySet()) {
                 if (writes == null) {
                     writes = new ArrayList<>();
-                    records = new ArrayList<>();
                 }
                 Overlay.Entry entry = layered.overlay.put(e.getKey(), e.getValue());
                 writes.add(new Write(sp, layered.overlay, e.getKey(), e.getValue(), entry));
-                records.add(new ProducerRecord<>(sp.changelog.topic(), sp.partition, e.getKey(), e.getValue()));
             }
         }
-        return writes == null ? null : new StateWrites(writes, records);
+        return writes == null ? null : new StateWrites(writes);
     }
 
     /** The attempt failed: its writes are dropped. */

@@ -120,13 +120,6 @@ public final class StateManager {
         return new PartitionStores(p.stores);
     }
 
-    /** A transaction committed: folds its writes into the committed stores, in commit order. */
-    public void fold(List<StateWrites> committed) {
-        if (!committed.isEmpty()) {
-            StateWrites.foldAll(committed);
-        }
-    }
-
     /**
      * Closes the stores of partitions revoked or lost: their restore stops, and a restored persistent store gets a
      * checkpoint (nothing of the partition is open or committing by then).

@@ -1,7 +1,6 @@
 package dev.eos.internals.txn;
 
-import dev.eos.internals.state.StateWrites;
-import java.util.List;
+import dev.eos.internals.state.TransactionWrites;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,7 @@ final class CommitJob {
     final String reason;
     final Map<TopicPartition, OffsetAndMetadata> offsets;
     final int records;
-    final List<StateWrites> state;
+    final TransactionWrites state;
     final long startNanos = System.nanoTime();
     private final CountDownLatch done = new CountDownLatch(1);
     /** Every output of the transaction is in the log: outputs of the next one may follow them. */
@@ -22,7 +21,7 @@ final class CommitJob {
     volatile Throwable error;
 
     CommitJob(ProducerSlot slot, String reason, Map<TopicPartition, OffsetAndMetadata> offsets, int records,
-            List<StateWrites> state) {
+            TransactionWrites state) {
         this.slot = slot;
         this.reason = reason;
         this.offsets = offsets;

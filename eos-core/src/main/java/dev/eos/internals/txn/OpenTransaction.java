@@ -3,10 +3,9 @@ package dev.eos.internals.txn;
 import dev.eos.DeadLetter;
 import dev.eos.internals.exec.Work;
 import dev.eos.internals.state.StateWrites;
+import dev.eos.internals.state.TransactionWrites;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -33,8 +32,8 @@ final class OpenTransaction {
     private final Map<TopicPartition, Work> lastSent = new LinkedHashMap<>();
     final AtomicReference<Exception> sendError = new AtomicReference<>();
     int records;
-    /** The store writes of the records sent, folded into the stores when the transaction commits. */
-    final List<StateWrites> state = new ArrayList<>();
+    /** The store writes of the records sent: written to the changelog and folded when the transaction commits. */
+    final TransactionWrites state = new TransactionWrites();
     private final byte[] tag;
     private final RejectedOutputProbe probe;
     private final String app;
@@ -58,7 +57,6 @@ final class OpenTransaction {
         }
         StateWrites sw = w.stateWrites;
         if (sw != null) {
-            sendChangelog(w, sw);
             state.add(sw);
         }
         lastSent.put(w.tp, w);
@@ -87,26 +85,6 @@ final class OpenTransaction {
                 });
             } catch (KafkaException e) {
                 onSendFailure(w, e, failure);
-            }
-        }
-    }
-
-    /** Sends a record's changelog records; their offsets tell where each store stands in its changelog. */
-    private void sendChangelog(Work w, StateWrites sw) {
-        Producer<byte[], byte[]> producer = slot.producer;
-        List<ProducerRecord<byte[], byte[]>> out = sw.records();
-        for (int i = 0; i < out.size(); i++) {
-            int index = i;
-            try {
-                producer.send(out.get(i), (md, e) -> {
-                    if (e != null) {
-                        onSendFailure(w, e, null);
-                    } else {
-                        sw.written(index, md.offset());
-                    }
-                });
-            } catch (KafkaException e) {
-                onSendFailure(w, e, null);
             }
         }
     }

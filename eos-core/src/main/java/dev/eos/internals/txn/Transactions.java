@@ -5,10 +5,8 @@ import dev.eos.internals.exec.Work;
 import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.runtime.KafkaClients;
 import dev.eos.internals.runtime.Settings;
-import dev.eos.internals.state.StateWrites;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,8 +41,8 @@ public final class Transactions {
 
     /** Told, on the poll thread, of what became of a transaction. */
     public interface Listener {
-        /** A transaction committed these offsets and these store writes (in the order they were sent). */
-        void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, List<StateWrites> state);
+        /** A transaction committed these offsets (and its store writes are folded into the stores). */
+        void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets);
 
         /** Transactions were aborted: every partition must go back to its committed position. */
         void onAborted(boolean fenced);
@@ -161,12 +159,16 @@ public final class Transactions {
         committer.execute(() -> {
             Throwable outcome = null;
             try {
+                if (!job.state.isEmpty()) {
+                    job.state.send(p); // the changelog: the last value of each key this transaction wrote
+                }
                 p.flush();
                 job.flushed = true; // from here the next transaction may send
                 if (metadata != null) {
                     p.sendOffsetsToTransaction(offsets, metadata);
                 }
                 commitWithRetry(p);
+                job.state.fold(); // before finishCommit sees the job done: aborts and resets wait for it
             } catch (Throwable e) {
                 outcome = e;
             }
@@ -229,7 +231,7 @@ public final class Transactions {
             consecutiveAborts = 0;
             probe.takeProgress();
             metrics.committed(System.nanoTime() - job.startNanos);
-            listener.onCommitted(job.offsets, job.state);
+            listener.onCommitted(job.offsets);
         } else if (error instanceof Error) {
             throw (Error) error;
         } else if (error instanceof StopRequestedException) {

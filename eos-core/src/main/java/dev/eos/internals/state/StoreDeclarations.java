@@ -1,0 +1,47 @@
+package dev.eos.internals.state;
+
+import dev.eos.EosConfig;
+import dev.eos.Ordering;
+import dev.eos.StoreDefinition;
+import java.util.Collection;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigException;
+
+/** The build-time rules of a pipeline with state stores, each broken one named in its error. */
+public final class StoreDeclarations {
+
+    private StoreDeclarations() {
+    }
+
+    /**
+     * Checks that a pipeline with stores reads one input topic, keeps KEY or PARTITION order, and does not use a
+     * changelog topic as an input or output.
+     *
+     * @throws IllegalStateException for the topics
+     * @throws ConfigException for the ordering
+     */
+    public static void check(Collection<StoreDefinition<?, ?>> stores, Set<String> inputs, Set<String> outputs,
+            String applicationId, String ordering) {
+        if (stores.isEmpty()) {
+            return;
+        }
+        Set<String> names = new java.util.TreeSet<>();
+        stores.forEach(s -> names.add(s.name()));
+        if (inputs.size() != 1) {
+            throw new IllegalStateException("A pipeline with state stores " + names + " reads exactly one input "
+                    + "topic (a store has one instance per input partition); given: " + inputs);
+        }
+        if (Ordering.UNORDERED.name().equals(ordering)) {
+            throw new ConfigException(EosConfig.ORDERING_CONFIG, ordering, "A pipeline with state stores " + names
+                    + " needs ordering KEY or PARTITION: with UNORDERED, records of one key could update a store at "
+                    + "the same time");
+        }
+        for (StoreDefinition<?, ?> s : stores) {
+            String changelog = s.changelogTopic(applicationId);
+            if (inputs.contains(changelog) || outputs.contains(changelog)) {
+                throw new IllegalStateException("Topic '" + changelog + "' is the changelog of store '" + s.name()
+                        + "'; it cannot be an input or output topic");
+            }
+        }
+    }
+}
