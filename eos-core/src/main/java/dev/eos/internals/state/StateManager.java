@@ -195,6 +195,9 @@ public final class StateManager {
 
     /** Opens the committed store of {@code sp}; a local copy that cannot be opened is deleted. Restore thread. */
     void open(StorePartition sp) {
+        if (sp.base != null) {
+            return; // opened before a restore that starts over
+        }
         if (!sp.definition.isPersistent()) {
             sp.base = new MemoryBaseStore();
             return;

@@ -23,6 +23,8 @@ final class StorePartition {
     long restoreFrom = -1;
     /** Position in the changelog after the restore. */
     volatile long restoredTo;
+    /** Changelog records read by the restore. */
+    long restoredRecords;
     /** The highest changelog offset this instance wrote, or -1. */
     private final AtomicLong maxWritten = new AtomicLong(-1);
     private final AtomicInteger openScans = new AtomicInteger();
