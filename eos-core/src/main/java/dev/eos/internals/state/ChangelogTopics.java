@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class ChangelogTopics {
                     }
                 }
             }
-            Map<String, TopicDescription> described = describe(admin, names);
+            Map<String, TopicDescription> described = untilKnown(() -> describe(admin, names));
             List<ConfigResource> resources = new ArrayList<>();
             for (String name : names) {
                 int n = described.get(name).partitions().size();
@@ -80,8 +81,8 @@ public final class ChangelogTopics {
                 }
                 resources.add(new ConfigResource(ConfigResource.Type.TOPIC, name));
             }
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
-                    .get(TIMEOUT_S, TimeUnit.SECONDS);
+            Map<ConfigResource, Config> configs = untilKnown(() -> admin.describeConfigs(resources).all()
+                    .get(TIMEOUT_S, TimeUnit.SECONDS));
             for (var e : configs.entrySet()) {
                 ConfigEntry policy = e.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG);
                 String value = policy == null ? "" : policy.value();
@@ -100,6 +101,26 @@ public final class ChangelogTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(prefix + "interrupted while checking the changelog topics", e);
+        }
+    }
+
+    /** An admin call that may not find topics created a moment ago yet: retried for up to 30 seconds. */
+    private interface AdminCall<T> {
+        T call() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException;
+    }
+
+    private static <T> T untilKnown(AdminCall<T> call)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                return call.call();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // the metadata of a new topic reaches every broker a moment later
+            }
         }
     }
 
