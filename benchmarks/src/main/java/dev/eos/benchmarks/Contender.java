@@ -64,39 +64,15 @@ enum Contender {
         @Override
         AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
                 throws Exception {
-            StreamsBuilder b = new StreamsBuilder();
-            if (scenario == Scenario.STATE) {
-                b.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
-                        .groupByKey()
-                        .count(Materialized.as(COUNTS.name()))
-                        .toStream()
-                        .mapValues(String::valueOf)
-                        .to(output, Produced.with(Serdes.String(), Serdes.String()));
-            } else {
-            b.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
-                    .mapValues(v -> {
-                        try {
-                            return scenario.transform(v);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException(e);
-                        }
-                    })
-                    .to(output, Produced.with(Serdes.String(), Serdes.String()));
-            }
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-            props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams-").toString());
-            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-            KafkaStreams streams = new KafkaStreams(b.build(), props);
-            streams.start();
-            // leave the group on close, as eos does, so that a restart does not wait for the session timeout
-            return () -> streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
-                    org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(Duration.ofSeconds(30)));
+            return startStreams(bootstrap, app, input, output, scenario, null);
+        }
+    },
+    /** Kafka Streams with its record cache off: every count update is emitted and logged, as eos does. */
+    KAFKA_STREAMS_EOS_NO_CACHE("kafka-streams-eos-nocache") {
+        @Override
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
+                throws Exception {
+            return startStreams(bootstrap, app, input, output, scenario, 0L);
         }
     },
     AT_LEAST_ONCE("at-least-once") {
@@ -154,6 +130,47 @@ enum Contender {
     abstract AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
             throws Exception;
 
+    /** Kafka Streams exactly_once_v2 with 2 stream threads; {@code cacheBytes}: its record cache (null: default). */
+    static AutoCloseable startStreams(String bootstrap, String app, String input, String output, Scenario scenario,
+            Long cacheBytes) throws Exception {
+        StreamsBuilder b = new StreamsBuilder();
+        if (scenario == Scenario.STATE) {
+            b.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
+                    .groupByKey()
+                    .count(Materialized.as(COUNTS.name()))
+                    .toStream()
+                    .mapValues(String::valueOf)
+                    .to(output, Produced.with(Serdes.String(), Serdes.String()));
+        } else {
+            b.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
+                    .mapValues(v -> {
+                        try {
+                            return scenario.transform(v);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .to(output, Produced.with(Serdes.String(), Serdes.String()));
+        }
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams-").toString());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        if (cacheBytes != null) {
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheBytes);
+        }
+        KafkaStreams streams = new KafkaStreams(b.build(), props);
+        streams.start();
+        // leave the group on close, as eos does, so that a restart does not wait for the session timeout
+        return () -> streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+    }
+
     static Contender of(String label) {
         for (Contender c : values()) {
             if (c.label.equals(label)) {
@@ -161,6 +178,6 @@ enum Contender {
             }
         }
         throw new IllegalArgumentException("unknown contender '" + label + "'; known: eos, kafka-streams-eos, "
-                + "at-least-once");
+                + "kafka-streams-eos-nocache, at-least-once");
     }
 }

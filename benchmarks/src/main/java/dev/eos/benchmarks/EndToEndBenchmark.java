@@ -55,7 +55,7 @@ public final class EndToEndBenchmark {
         long records = scenario == Scenario.LATENCY ? (long) rate * duration
                 : Long.parseLong(a.getOrDefault("records", scenario == Scenario.IO ? "50000" : "1000000"));
         List<Contender> contenders = new ArrayList<>();
-        String defaultContenders = scenario == Scenario.STATE ? "eos,kafka-streams-eos"
+        String defaultContenders = scenario == Scenario.STATE ? "eos,kafka-streams-eos,kafka-streams-eos-nocache"
                 : "eos,kafka-streams-eos,at-least-once";
         for (String c : a.getOrDefault("contenders", defaultContenders).split(",")) {
             contenders.add(Contender.of(c.trim()));
@@ -285,7 +285,7 @@ public final class EndToEndBenchmark {
             String k = argv[i].substring(2);
             if (k.equals("help")) {
                 System.out.println("usage: eos bench [--scenario cpu|io|latency|state] [--records N] [--partitions P] "
-                        + "[--rate R] [--duration S] [--warmup S] [--warmup-records N] [--repeat K] [--contenders eos,kafka-streams-eos,at-least-once] "
+                        + "[--rate R] [--duration S] [--warmup S] [--warmup-records N] [--repeat K] [--contenders eos,kafka-streams-eos,kafka-streams-eos-nocache,at-least-once] "
                         + "[--bootstrap HOST:PORT] [--eos-config key=value,key=value]");
                 System.exit(0);
             }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stateful pipelines in this JVM against the real local cluster: a count per key whose emitted values must be
- * exactly 1, 2, ..., n per key (n = the key's records in the input) across clean restarts (checkpoint), a deleted
+ * exactly 1, 2, ..., n per key (n = the key's records in the input) across clean restarts (checkpoint), a deleted or corrupted
  * local store (rebuilt from the changelog), partitions moving to another instance (restored there), and the
  * errors for a shared state directory and a changelog that is not compacted.
  */
@@ -86,7 +86,7 @@ class StateIT {
     }
 
     @Test
-    void shouldCountExactlyOnceAcrossCleanRestartsAndADeletedLocalStore(KafkaCluster kafka) throws Exception {
+    void shouldCountExactlyOnceAcrossCleanRestartsAndADeletedOrCorruptedLocalStore(KafkaCluster kafka) throws Exception {
         try (Fixture f = new Fixture(kafka, "state-restart", 4)) {
             Path dir = tmp.resolve("a");
             f.produce(4_000);
@@ -109,6 +109,18 @@ class StateIT {
             p = counter(f, "i1", dir);
             p.start();
             awaitOutputs(f, 10_000);
+            assertThat(p.close(Duration.ofSeconds(30))).isTrue();
+
+            // a corrupted local copy (its checkpoint intact) cannot be opened: deleted and rebuilt
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path current : files.filter(x -> x.getFileName().toString().equals("CURRENT")).toList()) {
+                    Files.writeString(current, "garbage");
+                }
+            }
+            f.produce(2_000);
+            p = counter(f, "i1", dir);
+            p.start();
+            awaitOutputs(f, 12_000);
             assertThat(p.close(Duration.ofSeconds(30))).isTrue();
             assertCountsExactlyOnce(f);
         }

@@ -9,52 +9,60 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The store writes of one transaction, the last one per store partition and key: when the transaction commits,
- * its changelog holds the value each key had at its end (a later write of a key in the same transaction replaces
- * the earlier one, which no reader of the changelog could see anyway), and that value is what the committed store
- * gets. Filled on the poll thread as records are sent; sent and folded on the committer thread.
+ * The store writes of one transaction, reduced to the last one per store partition and key: when the transaction
+ * commits, its changelog holds the value each key had at its end (a later write of a key in the same transaction
+ * replaces the earlier one, which no reader of the changelog could see anyway), and that value is what the
+ * committed store gets. Filled on the poll thread as records are sent (an append); reduced, sent and folded on
+ * the committer thread.
  */
 public final class TransactionWrites {
 
-    /** A store partition and a serialized key. */
+    /** The write of a store partition and key, compared by both. */
     private static final class Slot {
-        final StorePartition store;
-        final byte[] key;
-        final int hash;
+        final Write write;
 
-        Slot(StorePartition store, byte[] key) {
-            this.store = store;
-            this.key = key;
-            this.hash = 31 * System.identityHashCode(store) + Arrays.hashCode(key);
+        Slot(Write write) {
+            this.write = write;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Slot s && s.store == store && Arrays.equals(s.key, key);
+            return o instanceof Slot s && s.write.store == write.store && Arrays.equals(s.write.key, write.key);
         }
 
         @Override
         public int hashCode() {
-            return hash;
+            return write.hash;
         }
     }
 
-    private final Map<Slot, Write> last = new LinkedHashMap<>();
+    private final List<StateWrites> sent = new ArrayList<>();
+    private Map<Slot, Write> last;
 
-    /** Adds the writes of a record sent in this transaction. */
+    /** Adds the writes of a record sent in this transaction. Poll thread. */
     public void add(StateWrites writes) {
-        for (Write w : writes.writes) {
-            last.put(new Slot(w.store, w.key), w);
-        }
+        sent.add(writes);
     }
 
     public boolean isEmpty() {
-        return last.isEmpty();
+        return sent.isEmpty();
     }
 
-    /** Changelog records this transaction writes. */
-    public int size() {
-        return last.size();
+    /** The last write per store partition and key, in the order the keys were first written. */
+    private Map<Slot, Write> last() {
+        if (last == null) {
+            int n = 0;
+            for (StateWrites sw : sent) {
+                n += sw.writes.size();
+            }
+            last = new LinkedHashMap<>(Math.max(16, n * 4 / 3 + 1));
+            for (StateWrites sw : sent) {
+                for (Write w : sw.writes) {
+                    last.put(new Slot(w), w);
+                }
+            }
+        }
+        return last;
     }
 
     /**
@@ -62,7 +70,7 @@ public final class TransactionWrites {
      * offsets it reached. A failed send fails the commit that follows (the producer is then in error).
      */
     public void send(Producer<byte[], byte[]> producer) {
-        for (Write w : last.values()) {
+        for (Write w : last().values()) {
             StorePartition sp = w.store;
             producer.send(new ProducerRecord<>(sp.changelog.topic(), sp.partition, w.key, w.value), (md, e) -> {
                 if (e == null) {
@@ -74,8 +82,8 @@ public final class TransactionWrites {
 
     /** The transaction committed: its writes go into the committed stores. */
     public void fold() {
-        if (!last.isEmpty()) {
-            StateWrites.foldAll(List.of(new StateWrites(new ArrayList<>(last.values()))));
+        if (!sent.isEmpty()) {
+            StateWrites.foldAll(List.of(new StateWrites(new ArrayList<>(last().values()))));
         }
     }
 }

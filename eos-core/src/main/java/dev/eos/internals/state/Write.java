@@ -7,6 +7,8 @@ final class Write {
     final byte[] key;
     final byte[] value;
     final Overlay.Entry entry;
+    /** Hash of the store partition and key, computed on the worker that made the write. */
+    final int hash;
 
     Write(StorePartition store, Overlay overlay, byte[] key, byte[] value, Overlay.Entry entry) {
         this.store = store;
@@ -14,5 +16,6 @@ final class Write {
         this.key = key;
         this.value = value;
         this.entry = entry;
+        this.hash = 31 * System.identityHashCode(store) + java.util.Arrays.hashCode(key);
     }
 }
