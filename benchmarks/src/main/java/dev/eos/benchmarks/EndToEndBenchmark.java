@@ -46,6 +46,7 @@ public final class EndToEndBenchmark {
         Map<String, String> a = parse(argv);
         Scenario scenario = Scenario.valueOf(a.getOrDefault("scenario", "cpu").toUpperCase(Locale.ROOT));
         int partitions = Integer.parseInt(a.getOrDefault("partitions", "6"));
+        KEYS = Integer.parseInt(a.getOrDefault("keys", "10000"));
         int rate = Integer.parseInt(a.getOrDefault("rate", "20000"));
         int duration = Integer.parseInt(a.getOrDefault("duration", "30"));
         int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
@@ -259,8 +260,8 @@ public final class EndToEndBenchmark {
         }
     }
 
-    /** Input keys: record i has key {@code k<i mod KEYS>}. */
-    static final int KEYS = 10_000;
+    /** Input keys: record i has key {@code k<i mod KEYS>} ({@code --keys}, default 10,000). */
+    static int KEYS = 10_000;
 
     /** The watcher of a run of {@code records} inputs; in scenario state, of the counts per key. */
     private static OutputWatcher watcher(String bootstrap, String output, long records, Scenario scenario) {
@@ -284,7 +285,7 @@ public final class EndToEndBenchmark {
             }
             String k = argv[i].substring(2);
             if (k.equals("help")) {
-                System.out.println("usage: eos bench [--scenario cpu|io|latency|state] [--records N] [--partitions P] "
+                System.out.println("usage: eos bench [--scenario cpu|io|latency|state] [--records N] [--partitions P] [--keys K] "
                         + "[--rate R] [--duration S] [--warmup S] [--warmup-records N] [--repeat K] [--contenders eos,kafka-streams-eos,kafka-streams-eos-nocache,at-least-once] "
                         + "[--bootstrap HOST:PORT] [--eos-config key=value,key=value]");
                 System.exit(0);

@@ -164,6 +164,8 @@ public final class Settings {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10); // the last fetch of a restore may find nothing new
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024); // a restore reads whole logs
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         return c;
     }
 

@@ -117,14 +117,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
         checkOpen();
         StorePartition sp = layered.store;
         sp.scanOpened(); // before the base cursor: overlay entries folded from here on stay until the scan ends
-        NavigableMap<byte[], byte[]> mine = own;
-        if (from != null && to != null) {
-            mine = own.subMap(from, true, to, true);
-        } else if (from != null) {
-            mine = own.tailMap(from, true);
-        } else if (to != null) {
-            mine = own.headMap(to, true);
-        }
+        NavigableMap<byte[], byte[]> mine = KeyOrder.view(own, from, to);
         Cursor[] cursors;
         try {
             cursors = new Cursor[] {new MemoryBaseStore.MapCursor<>(new TreeMap<>(mine).entrySet().iterator(), v -> v),

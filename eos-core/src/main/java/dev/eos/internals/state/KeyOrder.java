@@ -16,6 +16,18 @@ final class KeyOrder {
         return (from == null || ORDER.compare(key, from) >= 0) && (to == null || ORDER.compare(key, to) <= 0);
     }
 
+    /** The entries of {@code map} in [from, to], a null bound being open. */
+    static <V> java.util.NavigableMap<byte[], V> view(java.util.NavigableMap<byte[], V> map, byte[] from, byte[] to) {
+        if (from != null && to != null) {
+            return map.subMap(from, true, to, true);
+        } else if (from != null) {
+            return map.tailMap(from, true);
+        } else if (to != null) {
+            return map.headMap(to, true);
+        }
+        return map;
+    }
+
     /** The smallest key greater than every key starting with {@code prefix}, or null if there is none. */
     static byte[] prefixEnd(byte[] prefix) {
         byte[] end = prefix.clone();

@@ -3,7 +3,6 @@ package dev.eos.internals.state;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** A {@link BaseStore} on the heap: lost on close, rebuilt from the changelog on every assignment. */
@@ -29,15 +28,7 @@ final class MemoryBaseStore implements BaseStore {
 
     @Override
     public Cursor cursor(byte[] from, byte[] to) {
-        NavigableMap<byte[], byte[]> view = entries;
-        if (from != null && to != null) {
-            view = entries.subMap(from, true, to, true);
-        } else if (from != null) {
-            view = entries.tailMap(from, true);
-        } else if (to != null) {
-            view = entries.headMap(to, true);
-        }
-        return new MapCursor<>(view.entrySet().iterator(), e -> e);
+        return new MapCursor<>(KeyOrder.view(entries, from, to).entrySet().iterator(), e -> e);
     }
 
     @Override

@@ -39,15 +39,8 @@ final class Overlay {
 
     /** A cursor over [from, to]; deletions appear with a null value. */
     Cursor cursor(byte[] from, byte[] to) {
-        java.util.NavigableMap<byte[], Entry> view = entries;
-        if (from != null && to != null) {
-            view = entries.subMap(from, true, to, true);
-        } else if (from != null) {
-            view = entries.tailMap(from, true);
-        } else if (to != null) {
-            view = entries.headMap(to, true);
-        }
-        return new MemoryBaseStore.MapCursor<>(view.entrySet().iterator(), e -> e.value);
+        return new MemoryBaseStore.MapCursor<>(KeyOrder.view(entries, from, to).entrySet().iterator(),
+                e -> e.value);
     }
 
     int size() {

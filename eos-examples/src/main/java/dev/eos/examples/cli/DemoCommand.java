@@ -6,21 +6,16 @@ import dev.eos.examples.Verifier;
 import dev.eos.examples.WorkerProcess;
 import dev.eos.examples.audit.OutputAudit;
 import dev.eos.testkit.KafkaCluster;
-import dev.eos.testkit.LocalKafkaCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -54,44 +49,37 @@ final class DemoCommand {
         int partitions = args.getInt("partitions", 6, 1, 1000);
         int workerCount = args.getInt("workers", 3, 2, 32);
         int metricsPort = args.getInt("metrics-port", -1, 1, 65_000);
-        String given = args.get("bootstrap", null);
-        long t0 = System.nanoTime();
-        KafkaCluster cluster = null;
         List<WorkerProcess> workers = new ArrayList<>();
+        DemoRun demo = null;
         try {
-            String bootstrap;
-            if (given == null) {
-                say(t0, "starting a local 1-node Kafka cluster (child JVM)...");
-                cluster = LocalKafkaCluster.builder().nodes(1).build().start();
-                bootstrap = cluster.bootstrapServers();
-            } else {
-                bootstrap = given;
-            }
-            say(t0, "Kafka at " + bootstrap);
+            demo = new DemoRun(args.get("bootstrap", null));
+            DemoRun d = demo;
+            String bootstrap = demo.bootstrap;
+            d.say("Kafka at " + bootstrap);
             String run = Long.toString(System.currentTimeMillis(), 36);
             String input = "eos-demo-input-" + run;
             String output = "eos-demo-output-" + run;
             String app = "eos-demo-" + run;
             KafkaCluster.createTopics(bootstrap, partitions, input, output);
-            say(t0, "topics " + input + " and " + output + " (" + partitions + " partitions)");
+            d.say("topics " + input + " and " + output + " (" + partitions + " partitions)");
 
-            say(t0, "writing " + records + " input records...");
+            d.say("writing " + records + " input records...");
             InputGenerator.produce(bootstrap, input, 0, records, 1000, n -> {
                 if (n % 50_000 == 0 && n < records) {
-                    say(t0, "  written " + n);
+                    d.say("  written " + n);
                 }
             });
-            say(t0, "input written: " + records + " records");
+            d.say("input written: " + records + " records");
 
             Path logDir = Files.createTempDirectory("eos-demo-");
             for (int i = 1; i <= workerCount; i++) {
                 workers.add(WorkerProcess.start(bootstrap, app, "w" + i, input, output, logDir,
                         workerOptions(metricsPort, i)));
                 if (metricsPort >= 0) {
-                    say(t0, "metrics of w" + i + " at http://localhost:" + (metricsPort + i - 1) + "/metrics");
+                    d.say("metrics of w" + i + " at http://localhost:" + (metricsPort + i - 1) + "/metrics");
                 }
             }
-            say(t0, "started " + workerCount + " worker processes " + pids(workers) + ", logs in " + logDir);
+            d.say("started " + workerCount + " worker processes " + pids(workers) + ", logs in " + logDir);
 
             boolean killed = false;
             Set<Long> exited = new java.util.HashSet<>();
@@ -100,10 +88,11 @@ final class DemoCommand {
             long lastReport = System.nanoTime();
             long lastCount = 0;
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            try (KafkaConsumer<String, String> monitor = monitor(bootstrap, output)) {
+            try (KafkaConsumer<String, String> monitor = d.monitor(output, new StringDeserializer(),
+                    new StringDeserializer())) {
                 while (seen.cardinality() < records) {
                     if (System.nanoTime() > deadline) {
-                        say(t0, "timed out after " + TIMEOUT.toMinutes() + " min waiting for the output");
+                        d.say("timed out after " + TIMEOUT.toMinutes() + " min waiting for the output");
                         break;
                     }
                     for (ConsumerRecord<String, String> r : monitor.poll(Duration.ofMillis(200))) {
@@ -123,42 +112,42 @@ final class DemoCommand {
                     if (!killed && seen.cardinality() >= records / 3) {
                         WorkerProcess victim = workers.get(1);
                         victim.kill();
-                        say(t0, "killed " + victim + " with SIGKILL at " + seen.cardinality() + " records out");
+                        d.say("killed " + victim + " with SIGKILL at " + seen.cardinality() + " records out");
                         WorkerProcess replacement = WorkerProcess.start(bootstrap, app, victim.instance(), input,
                                 output, logDir, workerOptions(metricsPort, 2));
                         workers.set(1, replacement);
-                        say(t0, "started replacement " + replacement);
+                        d.say("started replacement " + replacement);
                         killed = true;
                     }
                     for (WorkerProcess w : workers) {
                         if (!w.isAlive() && exited.add(w.pid())) {
-                            say(t0, "warning: " + w + " exited; see " + w.logFile());
+                            d.say("warning: " + w + " exited; see " + w.logFile());
                         }
                     }
                     long now = System.nanoTime();
                     if (now - lastReport >= 2_000_000_000L) {
                         double rate = (outputRecords - lastCount) / ((now - lastReport) / 1e9);
-                        say(t0, String.format("records in=%d out=%d (%.0f/s)", records, outputRecords, rate));
+                        d.say(String.format("records in=%d out=%d (%.0f/s)", records, outputRecords, rate));
                         lastReport = now;
                         lastCount = outputRecords;
                     }
                 }
             }
-            say(t0, "all input processed; stopping the workers");
+            d.say("all input processed; stopping the workers");
             for (WorkerProcess w : workers) {
                 w.stop(30);
             }
             workers.clear();
-            say(t0, "verifying the committed output against the input (read_committed)...");
+            d.say("verifying the committed output against the input (read_committed)...");
             Verifier.Report report = Verifier.verify(bootstrap, input, output, DemoCommand::inputOf);
-            say(t0, "keys out of order: " + report.keysOutOfOrder + ", unknown outputs: " + report.unknown);
+            d.say("keys out of order: " + report.keysOutOfOrder + ", unknown outputs: " + report.unknown);
             for (String example : report.examples) {
-                say(t0, "  " + example);
+                d.say("  " + example);
             }
-            say(t0, "auditing the output's provenance headers (eos verify)...");
+            d.say("auditing the output's provenance headers (eos verify)...");
             OutputAudit.Report audit = OutputAudit.run(bootstrap, input, output, null, null);
             for (String line : audit.lines()) {
-                say(t0, line);
+                d.say(line);
             }
             boolean ok = report.exactlyOnce() && audit.clean();
             System.out.println(ok ? report.verdict() : report.verdict().replace(": OK ", ": VIOLATED "));
@@ -172,8 +161,8 @@ final class DemoCommand {
             for (WorkerProcess w : workers) {
                 w.kill();
             }
-            if (cluster != null) {
-                cluster.close();
+            if (demo != null) {
+                demo.close();
             }
         }
     }
@@ -183,25 +172,7 @@ final class DemoCommand {
                 ? outputValue.substring(MapExample.PREFIX.length()) : null;
     }
 
-    private static KafkaConsumer<String, String> monitor(String bootstrap, String topic) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-        Set<TopicPartition> tps = c.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
-        c.assign(tps);
-        c.seekToBeginning(tps);
-        return c;
-    }
-
     private static String pids(List<WorkerProcess> workers) {
         return workers.stream().map(w -> String.valueOf(w.pid())).collect(Collectors.joining(", ", "[pids ", "]"));
-    }
-
-    private static void say(long t0, String line) {
-        System.out.printf("[%6.1fs] %s%n", (System.nanoTime() - t0) / 1e9, line);
-        System.out.flush();
     }
 }

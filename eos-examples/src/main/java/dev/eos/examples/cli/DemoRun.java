@@ -1,0 +1,62 @@
+package dev.eos.examples.cli;
+
+import dev.eos.testkit.KafkaCluster;
+import dev.eos.testkit.LocalKafkaCluster;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * What every demo run shares: the clock its progress lines count from, and the Kafka cluster it runs against (a
+ * local 1-node cluster in a child JVM unless {@code --bootstrap} named one), stopped on close.
+ */
+final class DemoRun implements AutoCloseable {
+
+    private final long t0 = System.nanoTime();
+    private final KafkaCluster cluster;
+    final String bootstrap;
+
+    /** Uses {@code given} bootstrap servers, or starts a local cluster when it is null. */
+    DemoRun(String given) {
+        if (given == null) {
+            say("starting a local 1-node Kafka cluster (child JVM)...");
+            cluster = LocalKafkaCluster.builder().nodes(1).build().start();
+            bootstrap = cluster.bootstrapServers();
+        } else {
+            cluster = null;
+            bootstrap = given;
+        }
+    }
+
+    /** Prints a progress line with the seconds since the run began. */
+    void say(String line) {
+        System.out.printf("[%6.1fs] %s%n", (System.nanoTime() - t0) / 1e9, line);
+        System.out.flush();
+    }
+
+    /** A read_committed consumer of every partition of {@code topic}, from the beginning. */
+    <K, V> KafkaConsumer<K, V> monitor(String topic, Deserializer<K> keys, Deserializer<V> values) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<K, V> c = new KafkaConsumer<>(props, keys, values);
+        Set<TopicPartition> tps = c.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+        c.assign(tps);
+        c.seekToBeginning(tps);
+        return c;
+    }
+
+    @Override
+    public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}
