@@ -26,6 +26,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Stateful pipelines in this JVM against the real local cluster: a count per key whose emitted values must be
@@ -43,12 +45,17 @@ class StateIT {
     Path tmp;
 
     private static Pipeline<String, String> counter(Fixture f, String instance, Path stateDir) {
+        return counter(f, instance, stateDir, "classic");
+    }
+
+    private static Pipeline<String, String> counter(Fixture f, String instance, Path stateDir, String protocol) {
         OutputTopic<String, String> out = OutputTopic.of(f.output, Serdes.String(), Serdes.String());
         return Pipeline.builder(Serdes.String(), Serdes.String())
                 .bootstrapServers(f.bootstrap()).applicationId(f.app).instanceId(instance)
                 .inputTopics(f.input).outputTopic(out).store(COUNTS)
                 .config("state.dir", stateDir.toString())
-                .config("consumer.session.timeout.ms", 6000).config("consumer.heartbeat.interval.ms", 1000)
+                .config(protocol.equals("classic") ? Map.of("consumer.session.timeout.ms", 6000,
+                        "consumer.heartbeat.interval.ms", 1000) : Map.of("consumer.group.protocol", protocol))
                 .processor((record, context) -> {
                     KeyValueStore<String, Long> counts = context.store(COUNTS);
                     Long n = counts.get(record.key());
@@ -126,14 +133,15 @@ class StateIT {
         }
     }
 
-    @Test
-    void shouldRestorePartitionsMovedToAnotherInstance(KafkaCluster kafka) throws Exception {
-        try (Fixture f = new Fixture(kafka, "state-move", 4)) {
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void shouldRestorePartitionsMovedToAnotherInstance(String protocol, KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "state-move-" + protocol, 4)) {
             f.produce(5_000);
-            Pipeline<String, String> first = counter(f, "i1", tmp.resolve("i1"));
+            Pipeline<String, String> first = counter(f, "i1", tmp.resolve(protocol + "-i1"), protocol);
             first.start();
             awaitOutputs(f, 5_000);
-            Pipeline<String, String> second = counter(f, "i2", tmp.resolve("i2"));
+            Pipeline<String, String> second = counter(f, "i2", tmp.resolve(protocol + "-i2"), protocol);
             second.start(); // takes about half of the partitions, restoring their stores from the changelog
             Thread.sleep(5_000);
             f.produce(5_000);
@@ -143,7 +151,7 @@ class StateIT {
             awaitOutputs(f, 12_000);
             assertThat(second.close(Duration.ofSeconds(30))).isTrue();
             assertCountsExactlyOnce(f);
-            try (Stream<Path> files = Files.walk(tmp.resolve("i2"))) {
+            try (Stream<Path> files = Files.walk(tmp.resolve(protocol + "-i2"))) {
                 assertThat(files.filter(x -> x.endsWith("checkpoint")).count()).as("i2 ended with every partition")
                         .isEqualTo(4);
             }

@@ -13,16 +13,66 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code eos demo}: the example pipeline in worker processes, one of them killed with SIGKILL part way and
- * replaced, then the committed output checked against the input.
+ * replaced, then the committed output checked against the input. With {@code --example NAME}, a stateful example
+ * the same way ({@link ExampleDemo}).
  */
-final class DemoCommand {
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs an example pipeline in worker processes, kills one with SIGKILL part way, starts a "
+                + "replacement, then checks the committed output against the input.",
+            "Starts a local 1-node Kafka cluster unless --bootstrap is given.",
+            "Last line: exactly-once: OK|VIOLATED input=N output=M duplicates=D lost=L (exit code 0 or 1)."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--example", paramLabel = "NAME",
+            description = "a stateful example instead of the map pipeline: ${COMPLETION-CANDIDATES}",
+            completionCandidates = ExampleNames.class)
+    String example;
+
+    @Option(names = "--records", paramLabel = "N",
+            description = "input records (default 100000 for the map pipeline, 50000 for an example)")
+    Integer records;
+
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "6", description = "partitions per topic")
+    int partitions;
+
+    @Option(names = "--workers", paramLabel = "W", defaultValue = "3", description = "worker processes (2 to 32)")
+    int workers;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "an existing cluster to use")
+    String bootstrap;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "workers serve Prometheus metrics on PORT, PORT+1, ... (map pipeline)")
+    Integer metricsPort;
+
+    @Override
+    public Integer call() {
+        Ranges.check(spec, "--records", records, 1, 100_000_000);
+        Ranges.check(spec, "--partitions", partitions, 1, 1000);
+        Ranges.check(spec, "--workers", workers, 2, 32);
+        Ranges.check(spec, "--metrics-port", metricsPort, 1, 65_000);
+        if (example != null) {
+            return ExampleDemo.run(ExampleNames.resolve(spec, example), records == null ? 50_000 : records,
+                    partitions, workers, bootstrap);
+        }
+        return run(records == null ? 100_000 : records, partitions, workers, metricsPort == null ? -1 : metricsPort,
+                bootstrap);
+    }
 
     /** The options of worker {@code i} (1-based): provenance for the audit, metrics on a port of their own. */
     private static List<String> workerOptions(int metricsPort, int i) {
@@ -32,27 +82,11 @@ final class DemoCommand {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
-    private DemoCommand() {
-    }
-
-    static int run(Args args) {
-        String exampleName = args.get("example", null);
-        if (exampleName != null) {
-            dev.eos.examples.Example example = dev.eos.examples.Example.all().get(exampleName);
-            if (example == null) {
-                throw new Args.UsageException("unknown example '" + exampleName + "'; examples: "
-                        + new java.util.TreeSet<>(dev.eos.examples.Example.all().keySet()));
-            }
-            return ExampleDemo.run(example, args);
-        }
-        int records = args.getInt("records", 100_000, 1, 100_000_000);
-        int partitions = args.getInt("partitions", 6, 1, 1000);
-        int workerCount = args.getInt("workers", 3, 2, 32);
-        int metricsPort = args.getInt("metrics-port", -1, 1, 65_000);
+    private static int run(int records, int partitions, int workerCount, int metricsPort, String given) {
         List<WorkerProcess> workers = new ArrayList<>();
         DemoRun demo = null;
         try {
-            demo = new DemoRun(args.get("bootstrap", null));
+            demo = new DemoRun(given);
             DemoRun d = demo;
             String bootstrap = demo.bootstrap;
             d.say("Kafka at " + bootstrap);

@@ -23,14 +23,11 @@ final class ExampleDemo {
     private ExampleDemo() {
     }
 
-    static int run(Example example, Args args) {
-        int records = args.getInt("records", 50_000, 1, 100_000_000);
-        int partitions = args.getInt("partitions", 6, 1, 1000);
-        int workerCount = args.getInt("workers", 3, 2, 32);
+    static int run(Example example, int records, int partitions, int workerCount, String given) {
         List<WorkerProcess> workers = new ArrayList<>();
         DemoRun demo = null;
         try {
-            demo = new DemoRun(args.get("bootstrap", null));
+            demo = new DemoRun(given);
             DemoRun d = demo;
             String bootstrap = demo.bootstrap;
             d.say("Kafka at " + bootstrap + "; example " + example.name() + ": " + example.description());

@@ -4,56 +4,76 @@ import dev.eos.testkit.LocalKafkaCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code eos kafka start|status|stop}: a local cluster that outlives the command, remembered under .eos/. */
-final class KafkaCommand {
-
-    private KafkaCommand() {
-    }
+@Command(name = "kafka", mixinStandardHelpOptions = true,
+        description = "A local Kafka cluster in the background for your own experiments.",
+        subcommands = {KafkaCommand.Start.class, KafkaCommand.Status.class, KafkaCommand.Stop.class})
+final class KafkaCommand implements Callable<Integer> {
 
     static Path stateFile() {
         return Path.of(System.getProperty("eos.home", "."), ".eos", "kafka", "cluster.properties");
     }
 
-    static int run(List<String> args) {
-        if (args.isEmpty()) {
-            throw new Args.UsageException("kafka needs a subcommand: start, status or stop");
-        }
-        Args opts = new Args(args.subList(1, args.size()), List.of("nodes"));
-        try {
-            switch (args.get(0)) {
-                case "start":
-                    return start(opts.getInt("nodes", 1, 1, 3));
-                case "status":
-                    return status();
-                case "stop":
-                    if (LocalKafkaCluster.stop(stateFile())) {
-                        System.out.println("Local Kafka cluster stopped and its data deleted.");
-                    } else {
-                        System.out.println("No local Kafka cluster is running (nothing in " + stateFile() + ").");
-                    }
-                    return 0;
-                default:
-                    throw new Args.UsageException("unknown kafka subcommand '" + args.get(0) + "'");
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Starts a local Kafka cluster in the background and prints its bootstrap servers.")
+    static final class Start implements Callable<Integer> {
+        @Option(names = "--nodes", paramLabel = "1|3", defaultValue = "1", description = "nodes (1 or 3)")
+        int nodes;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (nodes != 1 && nodes != 3) {
+                throw new ParameterException(spec.commandLine(), "--nodes must be 1 or 3, was " + nodes);
             }
-        } catch (IOException e) {
-            System.err.println("eos kafka: " + e);
-            return 1;
+            return start(nodes);
         }
     }
 
-    private static int start(int nodes) throws IOException {
-        LocalKafkaCluster.Builder builder;
-        try {
-            builder = LocalKafkaCluster.builder().nodes(nodes);
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException("--" + e.getMessage());
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows the local cluster.")
+    static final class Status implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            return status();
         }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops the local cluster and deletes its data.")
+    static final class Stop implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            if (LocalKafkaCluster.stop(stateFile())) {
+                System.out.println("Local Kafka cluster stopped and its data deleted.");
+            } else {
+                System.out.println("No local Kafka cluster is running (nothing in " + stateFile() + ").");
+            }
+            return 0;
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "kafka needs a subcommand: start, status or stop");
+    }
+
+    private static int start(int nodes) throws IOException {
+        LocalKafkaCluster.Builder builder = LocalKafkaCluster.builder().nodes(nodes);
         Path state = stateFile();
         if (Files.exists(state)) {
             Properties p = load(state);

@@ -1,28 +1,39 @@
 package dev.eos.examples.cli;
 
 import dev.eos.examples.audit.OutputAudit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code eos verify}: audits a live pipeline's committed output against its input (see {@link OutputAudit}).
  * Exit code 0 when clean, 1 when not, 2 on bad arguments or an unknown topic.
  */
-final class VerifyCommand {
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Audits the committed output of a pipeline run with output.provenance.headers=true: inputs "
+                + "with no output, inputs with outputs in more than one transaction, outputs of unknown source, with "
+                + "up to 10 examples each.",
+            "Exit code 0 when clean, 1 when not, 2 on bad arguments."})
+final class VerifyCommand implements Callable<Integer> {
 
-    private VerifyCommand() {
-    }
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
+    String bootstrap;
 
-    static int run(Args args) {
-        String bootstrap = args.require("bootstrap");
-        String input = args.require("input");
-        String output = args.require("output");
-        String deadLetter = args.get("dead-letter", null);
+    @Option(names = "--input", required = true, paramLabel = "TOPIC")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "TOPIC")
+    String output;
+
+    @Option(names = "--dead-letter", paramLabel = "TOPIC")
+    String deadLetter;
+
+    @Override
+    public Integer call() {
         OutputAudit.Report report;
         try {
             report = OutputAudit.run(bootstrap, input, output, deadLetter, System.err);
-        } catch (IllegalArgumentException e) {
-            System.err.println("eos verify: " + e.getMessage());
-            return 2;
-        } catch (IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("eos verify: " + e.getMessage());
             return 2;
         }

@@ -1,102 +1,144 @@
 package dev.eos.examples.cli;
 
 import dev.eos.Pipeline;
-import dev.eos.examples.Example;
 import dev.eos.examples.MapExample;
 import dev.eos.examples.MetricsEndpoint;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code eos worker}: one process running the example pipeline until it is terminated (SIGTERM closes it
- * cleanly) or fails. Prints {@code WORKER <instance> <application.id> <state>} on each state change. With {@code --example NAME}
- * it runs that {@link Example}'s pipelines instead of the map example.
+ * {@code eos worker}: one process running the map pipeline (or an example's pipelines) until it is terminated
+ * (SIGTERM closes it cleanly) or fails. Prints {@code WORKER <instance> <application.id> <state>} on each state
+ * change. The demos and the crash tests start it as a child process.
  */
-final class WorkerCommand {
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Runs one process of the map pipeline (or of an example) until terminated; used by the demos "
+                + "and the tests.")
+final class WorkerCommand implements Callable<Integer> {
 
-    private WorkerCommand() {
-    }
+    @Spec
+    CommandSpec spec;
 
-    static int run(Args args) {
-        String instance = args.require("instance");
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
+    String bootstrap;
+
+    @Option(names = "--app", required = true, paramLabel = "ID", description = "application id (names the run)")
+    String app;
+
+    @Option(names = "--instance", required = true, paramLabel = "ID", description = "instance id")
+    String instance;
+
+    @Option(names = "--input", paramLabel = "TOPIC", description = "input topic of the map pipeline")
+    String input;
+
+    @Option(names = "--output", paramLabel = "TOPIC", description = "output topic of the map pipeline")
+    String output;
+
+    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "100")
+    long commitIntervalMs;
+
+    @Option(names = "--group-protocol", paramLabel = "classic|consumer", defaultValue = "classic")
+    String groupProtocol;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "16")
+    int concurrency;
+
+    @Option(names = "--ordering", paramLabel = "KEY|PARTITION|UNORDERED", defaultValue = "KEY")
+    String ordering;
+
+    @Option(names = "--max-sleep-ms", paramLabel = "MS", defaultValue = "0",
+            description = "each record sleeps 0..MS ms first, like a remote call")
+    int maxSleepMs;
+
+    @Option(names = "--poison-every", paramLabel = "N", defaultValue = "0",
+            description = "records whose id is N-1 mod N fail")
+    int poisonEvery;
+
+    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC", description = "failed records go to TOPIC")
+    String deadLetterTopic;
+
+    @Option(names = "--transaction-header", arity = "0..1", fallbackValue = "true",
+            description = "tag outputs with the transaction that wrote them, for audits")
+    boolean transactionHeader;
+
+    @Option(names = "--provenance", arity = "0..1", fallbackValue = "true",
+            description = "stamp outputs with their source record, for eos verify")
+    boolean provenance;
+
+    @Option(names = "--count-per-key", arity = "0..1", fallbackValue = "true",
+            description = "also count records per key in a store; the count goes in the output header 'count'")
+    boolean countPerKey;
+
+    @Option(names = "--example", paramLabel = "NAME", completionCandidates = ExampleNames.class,
+            description = "run that example's pipelines instead: ${COMPLETION-CANDIDATES}")
+    String example;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "state.dir of stateful pipelines")
+    Path stateDir;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "serve Prometheus metrics at http://localhost:PORT/metrics")
+    Integer metricsPort;
+
+    @Override
+    public Integer call() {
+        Ranges.check(spec, "--concurrency", concurrency, 1, 10_000);
+        Ranges.check(spec, "--max-sleep-ms", maxSleepMs, 0, 60_000);
+        Ranges.check(spec, "--poison-every", poisonEvery, 0, Integer.MAX_VALUE);
+        Ranges.check(spec, "--metrics-port", metricsPort, 0, 65_535);
         Map<String, Object> extra = new HashMap<>();
-        extra.put("commit.interval.ms", Long.parseLong(args.get("commit-interval-ms", "100")));
-        String protocol = args.get("group-protocol", "classic");
-        extra.put("consumer.group.protocol", protocol);
-        if (protocol.equals("classic")) {
+        extra.put("commit.interval.ms", commitIntervalMs);
+        extra.put("consumer.group.protocol", groupProtocol);
+        if (groupProtocol.equals("classic")) {
             // a stalled worker leaves the group after 6 s, so a paused process becomes a zombie quickly
             extra.put("consumer.session.timeout.ms", 6000);
             extra.put("consumer.heartbeat.interval.ms", 1000);
         }
-        extra.put("concurrency", args.getInt("concurrency", 16, 1, 10_000));
-        extra.put("ordering", args.get("ordering", "KEY"));
-        if (Boolean.parseBoolean(args.get("transaction-header", "false"))) {
+        extra.put("concurrency", concurrency);
+        extra.put("ordering", ordering);
+        if (transactionHeader) {
             extra.put("output.transaction.header", true);
         }
-        if (Boolean.parseBoolean(args.get("provenance", "false"))) {
+        if (provenance) {
             extra.put("output.provenance.headers", true);
         }
-        int metricsPort = args.getInt("metrics-port", -1, 0, 65_535);
-        MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(metricsPort);
+        if (deadLetterTopic != null) {
+            extra.put("failure.action", "DEAD_LETTER");
+            extra.put("dead.letter.topic", deadLetterTopic);
+            extra.put("retry.backoff.ms", 10L);
+        }
+        if (countPerKey || example != null) {
+            extra.put("state.dir", (stateDir != null ? stateDir
+                    : Path.of(System.getProperty("java.io.tmpdir"), "eos-state-" + instance)).toString());
+        }
+        MetricsEndpoint metrics = metricsPort == null ? null : MetricsEndpoint.start(metricsPort);
         if (metrics != null) {
             System.out.println("WORKER " + instance + " metrics at http://localhost:" + metrics.port() + "/metrics");
         }
-        String dlq = args.get("dead-letter-topic", null);
-        if (dlq != null) {
-            extra.put("failure.action", "DEAD_LETTER");
-            extra.put("dead.letter.topic", dlq);
-            extra.put("retry.backoff.ms", 10L);
-        }
-        String exampleName = args.get("example", null);
-        boolean countPerKey = Boolean.parseBoolean(args.get("count-per-key", "false"));
-        if (countPerKey || exampleName != null) {
-            extra.put("state.dir", args.get("state-dir", Path.of(System.getProperty("java.io.tmpdir"),
-                    "eos-state-" + instance).toString()));
-        }
         List<Pipeline<?, ?>> pipelines;
-        if (exampleName == null) {
-            pipelines = List.of(MapExample.pipeline(args.require("bootstrap"), args.require("app"), instance,
-                    args.require("input"), args.require("output"), extra, args.getInt("max-sleep-ms", 0, 0, 60_000),
-                    args.getInt("poison-every", 0, 0, Integer.MAX_VALUE),
-                    metrics == null ? null : metrics.registry(), countPerKey));
+        if (example == null) {
+            if (input == null || output == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--input and --output are required without --example");
+            }
+            pipelines = List.of(MapExample.pipeline(bootstrap, app, instance, input, output, extra, maxSleepMs,
+                    poisonEvery, metrics == null ? null : metrics.registry(), countPerKey));
         } else {
-            Example example = Example.all().get(exampleName);
-            if (example == null) {
-                throw new Args.UsageException("unknown example '" + exampleName + "'; examples: "
-                        + new java.util.TreeSet<>(Example.all().keySet()));
-            }
-            pipelines = example.pipelines(args.require("bootstrap"), args.require("app"), instance, extra);
-        }
-        CountDownLatch done = new CountDownLatch(pipelines.size());
-        for (Pipeline<?, ?> pipeline : pipelines) {
-            pipeline.addStateListener((now, before) -> {
-                System.out.println("WORKER " + instance + " " + pipeline.applicationId() + " " + now);
-                System.out.flush();
-                if (now.isTerminal()) {
-                    done.countDown();
-                }
-            });
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Pipeline<?, ?> pipeline : pipelines) {
-                pipeline.close(Duration.ofSeconds(20));
-            }
-        }, "eos-worker-shutdown"));
-        for (Pipeline<?, ?> pipeline : pipelines) {
-            pipeline.start();
+            pipelines = ExampleNames.resolve(spec, example).pipelines(bootstrap, app, instance, extra);
         }
         try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return PipelineProcess.runUntilStopped("WORKER " + instance, pipelines);
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
         }
-        if (metrics != null) {
-            metrics.close();
-        }
-        return pipelines.stream().anyMatch(p -> p.state() == Pipeline.State.FAILED) ? 1 : 0;
     }
 }
