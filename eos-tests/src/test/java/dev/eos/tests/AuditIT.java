@@ -154,7 +154,7 @@ class AuditIT {
         assertThat((String) unknown[1]).contains("'no-such-topic-in' does not exist");
         Object[] missing = cli("verify", "--bootstrap", kafka.bootstrapServers(), "--output", "x");
         assertThat(missing[0]).isEqualTo(2);
-        assertThat((String) missing[1]).contains("--input is required");
+        assertThat((String) missing[1]).contains("Missing required option: '--input=TOPIC'");
     }
 
     @Test
