@@ -12,7 +12,8 @@ public interface Example {
 
     /** The examples by name. */
     static Map<String, Example> all() {
-        return Map.of(WordCount.NAME, new WordCount(), BankTransfers.NAME, new BankTransfers());
+        return Map.of(WordCount.NAME, new WordCount(), BankTransfers.NAME, new BankTransfers(), Enrich.NAME,
+                new Enrich());
     }
 
     /** The name given to {@code --example}. */

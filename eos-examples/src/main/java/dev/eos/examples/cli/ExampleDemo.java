@@ -62,7 +62,7 @@ final class ExampleDemo {
                         victim.kill();
                         d.say("killed " + victim + " with SIGKILL at " + seen + " records out");
                         workers.set(1, start(bootstrap, run, example, victim.instance(), logDir));
-                        d.say("started replacement " + workers.get(1) + " (it rebuilds its stores from the changelog)");
+                        d.say("started replacement " + workers.get(1));
                         killed = true;
                     }
                     if (System.nanoTime() - lastReport >= 2_000_000_000L) {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
             "Its topics (named after --name) are created if missing, and --records input records written first.",
             "Examples:",
             "  word-count      counts per word in a RocksDB store, emitted on change",
-            "  bank-transfers  balances in a store; transfers move money in two keyed steps"})
+            "  bank-transfers  balances in a store; transfers move money in two keyed steps",
+            "  enrich          orders joined with profiles from a slow, failing HTTP service"})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
