@@ -13,7 +13,7 @@ public interface Example {
     /** The examples by name. */
     static Map<String, Example> all() {
         return Map.of(WordCount.NAME, new WordCount(), BankTransfers.NAME, new BankTransfers(), Enrich.NAME,
-                new Enrich());
+                new Enrich(), Backlog.NAME, new Backlog());
     }
 
     /** The name given to {@code --example}. */

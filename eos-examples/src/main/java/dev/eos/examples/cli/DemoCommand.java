@@ -1,5 +1,6 @@
 package dev.eos.examples.cli;
 
+import dev.eos.examples.Backlog;
 import dev.eos.examples.InputGenerator;
 import dev.eos.examples.MapExample;
 import dev.eos.examples.Verifier;
@@ -44,7 +45,8 @@ final class DemoCommand implements Callable<Integer> {
     String example;
 
     @Option(names = "--records", paramLabel = "N",
-            description = "input records (default 100000 for the map pipeline, 50000 for an example)")
+            description = "input records (default 100000 for the map pipeline, 50000 for an example, 2000 for "
+                    + "backlog, written at 40 a second)")
     Integer records;
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "6", description = "partitions per topic")
@@ -66,6 +68,9 @@ final class DemoCommand implements Callable<Integer> {
         Ranges.check(spec, "--partitions", partitions, 1, 1000);
         Ranges.check(spec, "--workers", workers, 2, 32);
         Ranges.check(spec, "--metrics-port", metricsPort, 1, 65_000);
+        if (Backlog.NAME.equals(example)) {
+            return BacklogDemo.run(records == null ? 2_000 : records, 40, partitions, bootstrap);
+        }
         if (example != null) {
             return ExampleDemo.run(ExampleNames.resolve(spec, example), records == null ? 50_000 : records,
                     partitions, workers, bootstrap);

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  word-count      counts per word in a RocksDB store, emitted on change",
             "  bank-transfers  balances in a store; transfers move money in two keyed steps",
-            "  enrich          orders joined with profiles from a slow, failing HTTP service"})
+            "  enrich          orders joined with profiles from a slow, failing HTTP service",
+            "  backlog         1 to 5 s per record; the worker pool drains what one thread cannot"})
 final class RunCommand implements Callable<Integer> {
 
     @Spec

@@ -47,8 +47,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--group-protocol", paramLabel = "classic|consumer", defaultValue = "classic")
     String groupProtocol;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "16")
-    int concurrency;
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "worker threads (default 16 for the map pipeline, the example's own otherwise)")
+    Integer concurrency;
 
     @Option(names = "--ordering", paramLabel = "KEY|PARTITION|UNORDERED", defaultValue = "KEY")
     String ordering;
@@ -101,7 +102,9 @@ final class WorkerCommand implements Callable<Integer> {
             extra.put("consumer.session.timeout.ms", 6000);
             extra.put("consumer.heartbeat.interval.ms", 1000);
         }
-        extra.put("concurrency", concurrency);
+        if (concurrency != null || example == null) {
+            extra.put("concurrency", concurrency == null ? 16 : concurrency);
+        }
         extra.put("ordering", ordering);
         if (transactionHeader) {
             extra.put("output.transaction.header", true);

@@ -50,7 +50,7 @@ class EosCliTest {
         assertThat((String) range[1]).contains("--records must be between 1 and 100000000, was 0");
         Object[] example = run("run", "no-such-example");
         assertThat(example[0]).isEqualTo(2);
-        assertThat((String) example[1]).contains("unknown example 'no-such-example'", "[bank-transfers, enrich, word-count]");
+        assertThat((String) example[1]).contains("unknown example 'no-such-example'", "[backlog, bank-transfers, enrich, word-count]");
         Object[] missing = run("worker", "--bootstrap", "localhost:1", "--app", "a");
         assertThat(missing[0]).isEqualTo(2);
         assertThat((String) missing[1]).contains("Missing required option: '--instance=ID'");
