@@ -77,8 +77,15 @@ class CrashIT {
         try (Fixture f = new Fixture(kafka, "zombie", 6)) {
             // long transactions, so the zombie is paused with one open
             WorkerProcess zombie = f.startWorker("z1", "--commit-interval-ms", "3000");
-            f.startWorker("z2", "--commit-interval-ms", "3000");
+            WorkerProcess other = f.startWorker("z2", "--commit-interval-ms", "3000");
             f.produce(5_000);
+            // both workers must be running with their share of the partitions before the pause, however slowly
+            // the machine starts them
+            long ready = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!(zombie.log().contains("partitions assigned") && other.log().contains("RUNNING"))
+                    && System.nanoTime() < ready) {
+                Thread.sleep(200);
+            }
             Thread.sleep(4_000);
             Thread producer = new Thread(() -> {
                 for (int i = 0; i < 10; i++) {

@@ -8,6 +8,7 @@ import dev.eos.examples.InputGenerator;
 import dev.eos.examples.MapExample;
 import dev.eos.testkit.KafkaCluster;
 import dev.eos.testkit.WithKafkaCluster;
+import dev.eos.testkit.chaos.OutputCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,16 +32,16 @@ class BrokenPipelineIT {
 
     @Test
     void shouldCatchAPipelineThatDoesNotRewindAfterAnAbort(KafkaCluster kafka) throws Exception {
-        Checker.Report correct = runWithRejectedOutput(kafka, false);
+        OutputCheck.Report correct = runWithRejectedOutput(kafka, false);
         assertThat(correct.violations()).as("the correct pipeline: " + correct).isZero();
 
-        Checker.Report broken = runWithRejectedOutput(kafka, true);
+        OutputCheck.Report broken = runWithRejectedOutput(kafka, true);
         System.out.println("broken pipeline, as the checker sees it: " + broken);
         assertThat(broken.lost).as("the checker reports what the broken pipeline lost: " + broken).isPositive();
         assertThat(broken.violations()).isPositive();
     }
 
-    private static Checker.Report runWithRejectedOutput(KafkaCluster kafka, boolean broken) throws Exception {
+    private static OutputCheck.Report runWithRejectedOutput(KafkaCluster kafka, boolean broken) throws Exception {
         String run = "broken-" + broken + "-" + UUID.randomUUID().toString().substring(0, 6);
         String input = run + "-in";
         String output = run + "-out";
@@ -75,6 +76,7 @@ class BrokenPipelineIT {
         } finally {
             System.clearProperty(SWITCH);
         }
-        return Checker.check(kafka.bootstrapServers(), input, output, dlq, MapExample.PREFIX, BIG::equals);
+        return OutputCheck.check(kafka.bootstrapServers(), input, output, dlq,
+                v -> v.startsWith(MapExample.PREFIX) ? v.substring(MapExample.PREFIX.length()) : v, BIG::equals);
     }
 }

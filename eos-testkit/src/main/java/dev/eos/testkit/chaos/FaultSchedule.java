@@ -1,4 +1,4 @@
-package dev.eos.tests.chaos;
+package dev.eos.testkit.chaos;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,15 +8,18 @@ import java.util.Random;
  * A fault schedule generated from a seed: the same seed always gives the same events, so a failing run is
  * replayed by its seed. Events run one after the other, each after its delay.
  */
-final class Schedule {
+public final class FaultSchedule {
 
-    enum Kind {
+    /** What an event does. */
+    public enum Kind {
         /** SIGKILL a worker process and start a replacement with the same instance id. */
         KILL_WORKER,
         /** SIGSTOP a worker for longer than its session timeout, then SIGCONT: a zombie that must be fenced. */
         PAUSE_WORKER,
         /** SIGKILL one broker of the three, restart it after {@code arg} ms. */
         KILL_BROKER,
+        /** SIGSTOP one broker of the three for {@code arg} ms, past its session with the controller, then SIGCONT. */
+        PAUSE_BROKER,
         /** A new worker joins the group. */
         JOIN,
         /** A worker leaves cleanly (SIGTERM). */
@@ -25,11 +28,12 @@ final class Schedule {
         BURST
     }
 
-    static final class Event {
-        final long delayMs;
-        final Kind kind;
-        final int target;
-        final int arg;
+    /** One event: after {@code delayMs}, {@code kind} on {@code target} (a worker index or a node id), {@code arg}. */
+    public static final class Event {
+        public final long delayMs;
+        public final Kind kind;
+        public final int target;
+        public final int arg;
 
         Event(long delayMs, Kind kind, int target, int arg) {
             this.delayMs = delayMs;
@@ -45,19 +49,19 @@ final class Schedule {
         }
     }
 
-    final long seed;
-    final List<Event> events;
+    public final long seed;
+    public final List<Event> events;
     /** Records written before the first event. */
-    final int initialRecords;
+    public final int initialRecords;
 
-    private Schedule(long seed, List<Event> events, int initialRecords) {
+    private FaultSchedule(long seed, List<Event> events, int initialRecords) {
         this.seed = seed;
         this.events = events;
         this.initialRecords = initialRecords;
     }
 
     /** Generates a schedule of 6 to 9 events, with at least one worker kill, one zombie and one broker kill. */
-    static Schedule generate(long seed) {
+    public static FaultSchedule generate(long seed) {
         Random r = new Random(seed);
         List<Kind> kinds = new ArrayList<>(List.of(Kind.KILL_WORKER, Kind.PAUSE_WORKER, Kind.KILL_BROKER));
         int extra = 3 + r.nextInt(4);
@@ -76,6 +80,10 @@ final class Schedule {
                 case KILL_BROKER:
                     events.add(new Event(delay, k, 1 + r.nextInt(3), 1_000 + r.nextInt(4_000)));
                     break;
+                case PAUSE_BROKER:
+                    // past broker.session.timeout.ms (9 s): the controller fences the node, leaders move
+                    events.add(new Event(delay, k, 1 + r.nextInt(3), 10_000 + r.nextInt(3_000)));
+                    break;
                 case BURST:
                     events.add(new Event(delay, k, 0, 1_000 + r.nextInt(4_000)));
                     break;
@@ -83,7 +91,7 @@ final class Schedule {
                     events.add(new Event(delay, k, r.nextInt(8), 0));
             }
         }
-        return new Schedule(seed, events, 3_000 + r.nextInt(3_000));
+        return new FaultSchedule(seed, events, 3_000 + r.nextInt(3_000));
     }
 
     @Override

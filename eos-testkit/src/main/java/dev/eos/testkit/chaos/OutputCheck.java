@@ -1,4 +1,4 @@
-package dev.eos.tests.chaos;
+package dev.eos.testkit.chaos;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The chaos suite's checker. It shares no code with the pipeline nor with the demo's verifier: it reads the
+ * The checker of a chaos run ({@link ChaosTest}). It shares no code with eos-core nor with the demo's verifier: it reads the
  * input, the committed output and the committed dead-letter topic (read_committed) after the run, and the
  * output once more with read_uncommitted, and reports with examples:
  * <ul>
@@ -35,25 +36,33 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * It also counts the records only the uncommitted view shows: outputs of aborted transactions, which the faults
  * are expected to cause.
  */
-final class Checker {
+public final class OutputCheck {
 
-    static final class Report {
-        long input;
-        long output;
-        long deadLetters;
-        long lost;
-        long duplicated;
-        long misrouted;
-        long abortedReads;
-        long outOfOrderKeys;
-        long abortedOutputs;
-        long transactions;
-        /** Counting workload: keys whose emitted counts are not exactly 1..n (n: the key's good inputs). */
-        long stateMismatches;
-        final List<String> examples = new ArrayList<>();
+    /** What the check found, with up to 10 examples. */
+    public static final class Report {
+        public long input;
+        public long output;
+        public long deadLetters;
+        public long lost;
+        public long duplicated;
+        public long misrouted;
+        public long abortedReads;
+        public long outOfOrderKeys;
+        public long abortedOutputs;
+        public long transactions;
+        /** Violations found by checks of the caller's own ({@link #violation}). */
+        public long other;
+        public final List<String> examples = new ArrayList<>();
 
-        long violations() {
-            return lost + duplicated + misrouted + abortedReads + outOfOrderKeys + stateMismatches;
+        /** Every violation found. */
+        public long violations() {
+            return lost + duplicated + misrouted + abortedReads + outOfOrderKeys + other;
+        }
+
+        /** Records a violation found by a check of the caller's own. */
+        public void violation(String example) {
+            other++;
+            example(example);
         }
 
         void example(String s) {
@@ -66,24 +75,33 @@ final class Checker {
         public String toString() {
             return "input=" + input + " output=" + output + " deadLetters=" + deadLetters + " lost=" + lost
                     + " duplicated=" + duplicated + " misrouted=" + misrouted + " abortedReads=" + abortedReads
-                    + " outOfOrderKeys=" + outOfOrderKeys + " stateMismatches=" + stateMismatches
+                    + " outOfOrderKeys=" + outOfOrderKeys + " other=" + other
                     + " transactions=" + transactions
                     + " abortedOutputs(uncommitted only)=" + abortedOutputs
                     + (examples.isEmpty() ? "" : " examples=" + examples);
         }
     }
 
-    private Checker() {
+    private OutputCheck() {
     }
 
-    static Report check(String bootstrap, String input, String output, String deadLetter, String outputPrefix,
-            Predicate<String> isPoison) {
+    /**
+     * Reads the topics to their end and checks them.
+     *
+     * @param deadLetter the dead-letter topic, or null if the pipeline has none
+     * @param idOf the input value an output value was made from (the input values are unique ids)
+     * @param isPoison whether an input value must end in the dead-letter topic instead of the output
+     */
+    public static Report check(String bootstrap, String input, String output, String deadLetter,
+            Function<String, String> idOf, Predicate<String> isPoison) {
         Report rep = new Report();
         List<ConsumerRecord<String, String>> in = read(bootstrap, input, IsolationLevel.READ_COMMITTED);
         List<ConsumerRecord<String, String>> out = read(bootstrap, output, IsolationLevel.READ_COMMITTED);
         List<ConsumerRecord<String, String>> outAll = read(bootstrap, output, IsolationLevel.READ_UNCOMMITTED);
-        List<ConsumerRecord<String, String>> dead = read(bootstrap, deadLetter, IsolationLevel.READ_COMMITTED);
-        List<ConsumerRecord<String, String>> deadAll = read(bootstrap, deadLetter, IsolationLevel.READ_UNCOMMITTED);
+        List<ConsumerRecord<String, String>> dead = deadLetter == null ? List.of()
+                : read(bootstrap, deadLetter, IsolationLevel.READ_COMMITTED);
+        List<ConsumerRecord<String, String>> deadAll = deadLetter == null ? List.of()
+                : read(bootstrap, deadLetter, IsolationLevel.READ_UNCOMMITTED);
         rep.input = in.size();
         rep.output = out.size();
         rep.deadLetters = dead.size();
@@ -131,8 +149,7 @@ final class Checker {
         Map<String, Integer> outCount = new HashMap<>();
         Map<String, List<String>> outOrder = new HashMap<>();
         for (ConsumerRecord<String, String> r : out) {
-            String id = r.value() != null && r.value().startsWith(outputPrefix)
-                    ? r.value().substring(outputPrefix.length()) : r.value();
+            String id = r.value() == null ? null : idOf.apply(r.value());
             if (outCount.merge(id, 1, Integer::sum) == 1) {
                 outOrder.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(id);
             }
@@ -173,49 +190,13 @@ final class Checker {
         return rep;
     }
 
-    /**
-     * The counting workload keeps a count per key and writes it in the header {@code countHeader} of each output:
-     * folding the input independently, the committed counts of each key, in output order, must be exactly 1, 2,
-     * ..., n, where n is the number of good (not poison) inputs of the key; so the last emitted value equals the
-     * fold.
-     */
-    static void checkCounts(Report rep, String bootstrap, String input, String output, String countHeader,
-            Predicate<String> isPoison) {
-        Map<String, Long> fold = new HashMap<>();
-        for (ConsumerRecord<String, String> r : read(bootstrap, input, IsolationLevel.READ_COMMITTED)) {
-            if (!isPoison.test(r.value())) {
-                fold.merge(r.key(), 1L, Long::sum);
-            }
-        }
-        Map<String, List<Long>> emitted = new HashMap<>();
-        for (ConsumerRecord<String, String> r : read(bootstrap, output, IsolationLevel.READ_COMMITTED)) {
-            org.apache.kafka.common.header.Header h = r.headers().lastHeader(countHeader);
-            long count = h == null ? -1 : Long.parseLong(new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
-            emitted.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(count);
-        }
-        java.util.Set<String> keys = new java.util.HashSet<>(fold.keySet());
-        keys.addAll(emitted.keySet());
-        for (String key : keys) {
-            long n = fold.getOrDefault(key, 0L);
-            List<Long> seq = emitted.getOrDefault(key, List.of());
-            boolean ok = seq.size() == n;
-            for (int i = 0; ok && i < seq.size(); i++) {
-                ok = seq.get(i) == i + 1;
-            }
-            if (!ok) {
-                rep.stateMismatches++;
-                rep.example("key " + key + ": input folds to " + n + ", counts emitted " + (seq.size() > 12
-                        ? seq.subList(0, 6) + "..." + seq.subList(seq.size() - 6, seq.size()) : seq));
-            }
-        }
-    }
-
     private static String txnOf(ConsumerRecord<String, String> r) {
         org.apache.kafka.common.header.Header h = r.headers().lastHeader("eos.txn");
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    static List<ConsumerRecord<String, String>> read(String bootstrap, String topic, IsolationLevel isolation) {
+    /** Every record of {@code topic} up to its end at the time of the call, as {@code isolation} sees it. */
+    public static List<ConsumerRecord<String, String>> read(String bootstrap, String topic, IsolationLevel isolation) {
         Map<TopicPartition, Long> ends = new HashMap<>();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             int n = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
