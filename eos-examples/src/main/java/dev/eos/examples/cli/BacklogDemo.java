@@ -29,13 +29,10 @@ final class BacklogDemo {
 
     static int run(int records, int rate, int partitions, String given) {
         Example example = new Backlog();
-        List<WorkerProcess> workers = new ArrayList<>();
-        DemoRun demo = null;
         Thread producer = null;
-        try {
-            demo = new DemoRun(given);
-            DemoRun d = demo;
-            String bootstrap = demo.bootstrap;
+        try (DemoRun d = new DemoRun(given)) {
+            List<WorkerProcess> workers = d.workers;
+            String bootstrap = d.bootstrap;
             String run = "eos-backlog-" + Long.toString(System.currentTimeMillis(), 36);
             d.say("Kafka at " + bootstrap + "; example backlog: " + example.description());
             KafkaCluster.createTopics(bootstrap, partitions, example.topics(run).toArray(new String[0]));
@@ -55,6 +52,7 @@ final class BacklogDemo {
                     }
                 }
             }, "backlog-producer");
+            producer.setDaemon(true);
             producer.start();
             d.say("writing " + records + " jobs at " + rate + " a second, each taking 1 to 5 s to process");
             Path logDir = Files.createTempDirectory("eos-demo-");
@@ -88,19 +86,10 @@ final class BacklogDemo {
             System.out.println(check.verdict());
             return check.ok() ? 0 : 1;
         } catch (Exception e) {
-            System.err.println("eos demo: " + e);
-            e.printStackTrace();
-            System.out.println("exactly-once: VIOLATED input=" + records + " output=0 duplicates=0 lost=" + records);
-            return 1;
+            return DemoRun.crashed(e, records);
         } finally {
             if (producer != null) {
                 producer.interrupt();
-            }
-            for (WorkerProcess w : workers) {
-                w.kill();
-            }
-            if (demo != null) {
-                demo.close();
             }
         }
     }

@@ -10,7 +10,6 @@ import dev.eos.testkit.KafkaCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
@@ -88,12 +87,9 @@ final class DemoCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
     private static int run(int records, int partitions, int workerCount, int metricsPort, String given) {
-        List<WorkerProcess> workers = new ArrayList<>();
-        DemoRun demo = null;
-        try {
-            demo = new DemoRun(given);
-            DemoRun d = demo;
-            String bootstrap = demo.bootstrap;
+        try (DemoRun d = new DemoRun(given)) {
+            List<WorkerProcess> workers = d.workers;
+            String bootstrap = d.bootstrap;
             d.say("Kafka at " + bootstrap);
             String run = Long.toString(System.currentTimeMillis(), 36);
             String input = "eos-demo-input-" + run;
@@ -192,17 +188,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println(ok ? report.verdict() : report.verdict().replace(": OK ", ": VIOLATED "));
             return ok ? 0 : 1;
         } catch (Exception e) {
-            System.err.println("eos demo: " + e);
-            e.printStackTrace();
-            System.out.println("exactly-once: VIOLATED input=" + records + " output=0 duplicates=0 lost=" + records);
-            return 1;
-        } finally {
-            for (WorkerProcess w : workers) {
-                w.kill();
-            }
-            if (demo != null) {
-                demo.close();
-            }
+            return DemoRun.crashed(e, records);
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.eos.examples.cli;
 
+import dev.eos.examples.WorkerProcess;
 import dev.eos.testkit.KafkaCluster;
 import dev.eos.testkit.LocalKafkaCluster;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -12,14 +15,17 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * What every demo run shares: the clock its progress lines count from, and the Kafka cluster it runs against (a
- * local 1-node cluster in a child JVM unless {@code --bootstrap} named one), stopped on close.
+ * What every demo run shares: the clock its progress lines count from, the Kafka cluster it runs against (a
+ * local 1-node cluster in a child JVM unless {@code --bootstrap} named one) and its worker processes, all stopped
+ * on close.
  */
 final class DemoRun implements AutoCloseable {
 
     private final long t0 = System.nanoTime();
     private final KafkaCluster cluster;
     final String bootstrap;
+    /** The demo's worker processes: killed on close if still alive. */
+    final List<WorkerProcess> workers = new ArrayList<>();
 
     /** Uses {@code given} bootstrap servers, or starts a local cluster when it is null. */
     DemoRun(String given) {
@@ -53,8 +59,19 @@ final class DemoRun implements AutoCloseable {
         return c;
     }
 
+    /** A demo that could not run: says why and prints the demo's last line as a violation; returns 1. */
+    static int crashed(Exception e, long records) {
+        System.err.println("eos demo: " + e);
+        e.printStackTrace();
+        System.out.println("exactly-once: VIOLATED input=" + records + " output=0 duplicates=0 lost=" + records);
+        return 1;
+    }
+
     @Override
     public void close() {
+        for (WorkerProcess w : workers) {
+            w.kill();
+        }
         if (cluster != null) {
             cluster.close();
         }

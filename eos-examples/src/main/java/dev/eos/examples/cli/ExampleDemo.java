@@ -6,7 +6,6 @@ import dev.eos.testkit.KafkaCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -24,12 +23,9 @@ final class ExampleDemo {
     }
 
     static int run(Example example, int records, int partitions, int workerCount, String given) {
-        List<WorkerProcess> workers = new ArrayList<>();
-        DemoRun demo = null;
-        try {
-            demo = new DemoRun(given);
-            DemoRun d = demo;
-            String bootstrap = demo.bootstrap;
+        try (DemoRun d = new DemoRun(given)) {
+            List<WorkerProcess> workers = d.workers;
+            String bootstrap = d.bootstrap;
             d.say("Kafka at " + bootstrap + "; example " + example.name() + ": " + example.description());
             String run = "eos-" + example.name() + "-" + Long.toString(System.currentTimeMillis(), 36);
             List<String> topics = example.topics(run);
@@ -84,17 +80,7 @@ final class ExampleDemo {
             System.out.println(check.verdict());
             return check.ok() ? 0 : 1;
         } catch (Exception e) {
-            System.err.println("eos demo: " + e);
-            e.printStackTrace();
-            System.out.println("exactly-once: VIOLATED input=" + records + " output=0 duplicates=0 lost=" + records);
-            return 1;
-        } finally {
-            for (WorkerProcess w : workers) {
-                w.kill();
-            }
-            if (demo != null) {
-                demo.close();
-            }
+            return DemoRun.crashed(e, records);
         }
     }
 

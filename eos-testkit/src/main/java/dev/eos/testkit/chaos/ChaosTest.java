@@ -204,13 +204,16 @@ public final class ChaosTest {
             String seedProperty = System.getProperty("eos.chaos.seed", "").trim();
             long first = seedProperty.isEmpty() ? seed : Long.parseLong(seedProperty);
             int count = Integer.getInteger("eos.chaos.schedules", schedules);
+            String caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                    .walk(frames -> frames.map(f -> f.getDeclaringClass().getSimpleName())
+                            .filter(n -> !n.equals("ChaosTest") && !n.equals("Builder")).findFirst().orElse("YourIT"));
             Report report = new Report();
             for (int i = 0; i < count; i++) {
                 FaultSchedule s = FaultSchedule.generate(first + i);
                 System.out.println("chaos schedule " + (i + 1) + "/" + count + ": " + s);
                 OutputCheck.Report r = new Run(this, s, i).run();
-                String line = "chaos schedule " + (i + 1) + " seed=" + s.seed + ": " + r + " (replay: "
-                        + "-Deos.chaos.seed=" + s.seed + " -Deos.chaos.schedules=1)";
+                String line = "chaos schedule " + (i + 1) + " seed=" + s.seed + ": " + r + " (replay: ./mvnw verify "
+                        + "-Dit.test=" + caller + " -Deos.chaos.seed=" + s.seed + " -Deos.chaos.schedules=1)";
                 System.out.println(line);
                 report.lines.add(line);
                 report.violations += r.violations();
