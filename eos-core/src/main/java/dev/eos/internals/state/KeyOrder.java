@@ -11,11 +11,6 @@ final class KeyOrder {
     private KeyOrder() {
     }
 
-    /** Whether {@code key} lies in [from, to], a null bound being open. */
-    static boolean within(byte[] key, byte[] from, byte[] to) {
-        return (from == null || ORDER.compare(key, from) >= 0) && (to == null || ORDER.compare(key, to) <= 0);
-    }
-
     /** The entries of {@code map} in [from, to], a null bound being open. */
     static <V> java.util.NavigableMap<byte[], V> view(java.util.NavigableMap<byte[], V> map, byte[] from, byte[] to) {
         if (from != null && to != null) {
@@ -26,17 +21,5 @@ final class KeyOrder {
             return map.headMap(to, true);
         }
         return map;
-    }
-
-    /** The smallest key greater than every key starting with {@code prefix}, or null if there is none. */
-    static byte[] prefixEnd(byte[] prefix) {
-        byte[] end = prefix.clone();
-        for (int i = end.length - 1; i >= 0; i--) {
-            if (end[i] != (byte) 0xff) {
-                end[i]++;
-                return Arrays.copyOf(end, i + 1);
-            }
-        }
-        return null;
     }
 }

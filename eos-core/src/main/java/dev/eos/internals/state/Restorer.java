@@ -51,6 +51,8 @@ final class Restorer implements Runnable {
     private final Map<PartitionState, long[]> running = new HashMap<>();
     private volatile boolean stopped;
     volatile Throwable failure;
+    /** Set when a partition finished its restore, so that the poll thread looks for it (and only then). */
+    final java.util.concurrent.atomic.AtomicBoolean finishedAny = new java.util.concurrent.atomic.AtomicBoolean();
     private long lastProgress = System.nanoTime();
 
     /**
@@ -239,6 +241,7 @@ final class Restorer implements Runnable {
                 p.input, total, p.stores.size(), ms, total * 1000 / ms);
         p.restored = true;
         p.settled.countDown();
+        finishedAny.set(true);
     }
 
     private void progress() {

@@ -44,10 +44,6 @@ public final class StateManager {
         this.memoryBytes = memoryBytes;
     }
 
-    public Map<String, StoreDefinition<?, ?>> declared() {
-        return declared;
-    }
-
     /**
      * Locks the state directory and starts the restore thread with its two consumers (read_committed for the
      * records, read_uncommitted for the high watermarks).
@@ -91,6 +87,9 @@ public final class StateManager {
         Throwable failed = restorer.failure;
         if (failed != null) {
             throw new IllegalStateException("Restoring the state stores failed: " + failed, failed);
+        }
+        if (!restorer.finishedAny.getAndSet(false)) {
+            return List.of(); // the common case, on every iteration of the poll loop: nothing new
         }
         List<TopicPartition> out = null;
         for (PartitionState p : partitions.values()) {
@@ -205,15 +204,19 @@ public final class StateManager {
         if (sp.restoreFrom < 0) {
             directory.wipe(sp.name(), sp.partition); // no checkpoint: the local copy is not trusted
         }
-        Path dir = directory.dbDir(sp.name(), sp.partition);
         try {
-            java.nio.file.Files.createDirectories(dir);
-            sp.base = new RocksBaseStore(dir, rocks);
+            sp.base = openRocks(sp);
         } catch (RocksDBException | java.io.IOException e) {
-            log.warn("[app={}] {}: cannot open {} ({}); deleting it and rebuilding from the changelog", app, sp, dir,
-                    e.toString());
+            log.warn("[app={}] {}: cannot open {} ({}); deleting it and rebuilding from the changelog", app, sp,
+                    directory.dbDir(sp.name(), sp.partition), e.toString());
             wipe(sp);
         }
+    }
+
+    private RocksBaseStore openRocks(StorePartition sp) throws RocksDBException, java.io.IOException {
+        Path dir = directory.dbDir(sp.name(), sp.partition);
+        java.nio.file.Files.createDirectories(dir);
+        return new RocksBaseStore(dir, rocks);
     }
 
     /** Deletes the local copy of {@code sp} and opens an empty one; the restore starts from the beginning. */
@@ -227,12 +230,11 @@ public final class StateManager {
             return;
         }
         directory.wipe(sp.name(), sp.partition);
-        Path dir = directory.dbDir(sp.name(), sp.partition);
         try {
-            java.nio.file.Files.createDirectories(dir);
-            sp.base = new RocksBaseStore(dir, rocks);
+            sp.base = openRocks(sp);
         } catch (RocksDBException | java.io.IOException e) {
-            throw new IllegalStateException("Cannot create the store " + dir + ": " + e, e);
+            throw new IllegalStateException("Cannot create the store " + directory.dbDir(sp.name(), sp.partition)
+                    + ": " + e, e);
         }
     }
 }

@@ -74,17 +74,8 @@ final class BacklogDemo {
             while ((producer.isAlive() || lag(bootstrap, run) > 0) && System.nanoTime() < deadline) {
                 report(d, bootstrap, run, 4, produced);
             }
-            d.say("drained; stopping the workers");
-            for (WorkerProcess w : workers) {
-                w.stop(30);
-            }
-            workers.clear();
-            Example.Check check = example.check(bootstrap, run);
-            for (String line : check.details()) {
-                d.say("  " + line);
-            }
-            System.out.println(check.verdict());
-            return check.ok() ? 0 : 1;
+            d.say("drained");
+            return d.stopAndCheck(example, run);
         } catch (Exception e) {
             return DemoRun.crashed(e, records);
         } finally {

@@ -59,6 +59,25 @@ final class DemoRun implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Stops the workers cleanly, runs the example's check and prints what it found and the demo's last line;
+     * returns the exit code (0 when exactly once).
+     */
+    int stopAndCheck(dev.eos.examples.Example example, String run) {
+        say("stopping the workers");
+        for (WorkerProcess w : workers) {
+            w.stop(30);
+        }
+        workers.clear();
+        say("checking the committed output against a fold of the input (read_committed)...");
+        dev.eos.examples.Example.Check check = example.check(bootstrap, run);
+        for (String line : check.details()) {
+            say("  " + line);
+        }
+        System.out.println(check.verdict());
+        return check.ok() ? 0 : 1;
+    }
+
     /** A demo that could not run: says why and prints the demo's last line as a violation; returns 1. */
     static int crashed(Exception e, long records) {
         System.err.println("eos demo: " + e);

@@ -67,18 +67,7 @@ final class ExampleDemo {
                     }
                 }
             }
-            d.say("stopping the workers");
-            for (WorkerProcess w : workers) {
-                w.stop(30);
-            }
-            workers.clear();
-            d.say("checking the committed output against a fold of the input (read_committed)...");
-            Example.Check check = example.check(bootstrap, run);
-            for (String line : check.details()) {
-                d.say("  " + line);
-            }
-            System.out.println(check.verdict());
-            return check.ok() ? 0 : 1;
+            return d.stopAndCheck(example, run);
         } catch (Exception e) {
             return DemoRun.crashed(e, records);
         }
