@@ -53,7 +53,7 @@ public class KeyDispatchBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        dispatcher = new Dispatcher("bench", 8, w -> {
+        dispatcher = new Dispatcher("bench", 8, (w, from) -> {
             done.countDown();
             return -1;
         }, null);

@@ -94,7 +94,7 @@ public final class EosConfig extends AbstractConfig {
     public static final String CONCURRENCY_CONFIG = "concurrency";
     private static final String CONCURRENCY_DOC = "Number of worker threads that run the processor. For I/O-bound "
             + "processors it can be far above the number of partitions; for CPU-bound ones, about the number of "
-            + "cores.";
+            + "cores. An AsyncProcessor needs few: its records wait for their stage without a thread.";
 
     public static final String MAX_IN_FLIGHT_CONFIG = "max.in.flight.records";
     private static final String MAX_IN_FLIGHT_DOC = "Records taken from the consumer and not yet sent "
@@ -114,8 +114,9 @@ public final class EosConfig extends AbstractConfig {
     private static final String PROCESSING_TIMEOUT_MS_DOC = "Longest time one attempt of the processor may run "
             + "for one record. Past it the worker thread is interrupted and the attempt counts as failed (with a "
             + "java.util.concurrent.TimeoutException), so retry.max.attempts and failure.action apply. A processor "
-            + "that ignores interruption keeps its worker until it returns, and its result is then discarded. "
-            + "0 disables the timeout.";
+            + "that ignores interruption keeps its worker until it returns, and its result is then discarded. For an "
+            + "AsyncProcessor the time runs until its stage completes; past it the attempt fails the same way, a "
+            + "CompletableFuture is cancelled, and whatever the stage does later is ignored. 0 disables the timeout.";
 
     public static final String PROCESSING_WARN_MS_CONFIG = "processing.warn.ms";
     private static final String PROCESSING_WARN_MS_DOC = "An attempt that runs longer than this is logged at "

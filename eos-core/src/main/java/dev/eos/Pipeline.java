@@ -1,5 +1,6 @@
 package dev.eos;
 
+import dev.eos.internals.exec.BlockingProcessor;
 import dev.eos.internals.metrics.LiveStatus;
 import dev.eos.internals.metrics.MicrometerMetrics;
 import dev.eos.internals.metrics.PipelineMetrics;
@@ -13,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,20 +79,9 @@ public final class Pipeline<K, V> implements AutoCloseable {
         /** Stopped by an error the pipeline could not recover from; see the fatal error handler. Final. */
         FAILED;
 
-        private Set<State> next() {
-            switch (this) {
-                case CREATED: return EnumSet.of(STARTING, STOPPED);
-                case STARTING: return EnumSet.of(RUNNING, STOPPING, FAILED);
-                case RUNNING: return EnumSet.of(REBALANCING, STOPPING, FAILED);
-                case REBALANCING: return EnumSet.of(RUNNING, STOPPING, FAILED);
-                case STOPPING: return EnumSet.of(STOPPED, FAILED);
-                default: return EnumSet.noneOf(State.class);
-            }
-        }
-
         /** Whether a pipeline in this state can move to {@code next}. */
         public boolean canTransitionTo(State next) {
-            return next().contains(next);
+            return Lifecycle.allowed(this, next);
         }
 
         /** Whether this state is final. */
@@ -136,7 +125,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
         }
         Deserializer<K> keys = b.keySerde.deserializer();
         Deserializer<V> values = b.valueSerde.deserializer();
-        Processor<K, V> processor = b.processor;
+        AsyncProcessor<K, V> processor = b.processor;
         KafkaClients clients = b.clients;
         MeterRegistry registry = b.meterRegistry;
         this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, outputs, stores, () -> new PollLoop<>(
@@ -240,7 +229,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
         private final Set<String> inputTopics = new LinkedHashSet<>();
         private final Map<String, OutputTopic<?, ?>> outputTopics = new LinkedHashMap<>();
         private final Map<String, StoreDefinition<?, ?>> stores = new LinkedHashMap<>();
-        private Processor<K, V> processor;
+        private AsyncProcessor<K, V> processor;
         private StateListener stateListener;
         private FatalErrorHandler fatalErrorHandler;
         private KafkaClients clients = KafkaClients.real();
@@ -320,9 +309,26 @@ public final class Pipeline<K, V> implements AutoCloseable {
             return config(EosConfig.DEAD_LETTER_TOPIC_CONFIG, topic);
         }
 
-        /** The user function. */
+        /** The user function, run on a worker thread per record; a pipeline has this or an asynchronous one. */
         public Builder<K, V> processor(Processor<K, V> processor) {
-            this.processor = Objects.requireNonNull(processor, "processor");
+            return setProcessor(BlockingProcessor.of(Objects.requireNonNull(processor, "processor")));
+        }
+
+        /**
+         * The user function as an {@link AsyncProcessor}: it returns a stage instead of blocking a worker
+         * thread, so that many records can wait for remote calls at once (up to {@code max.in.flight.records},
+         * one per key under KEY order). A pipeline has this or a blocking {@link #processor}.
+         */
+        public Builder<K, V> asyncProcessor(AsyncProcessor<K, V> processor) {
+            return setProcessor(Objects.requireNonNull(processor, "processor"));
+        }
+
+        private Builder<K, V> setProcessor(AsyncProcessor<K, V> p) {
+            if (processor != null) {
+                throw new IllegalStateException("A pipeline has one processor: processor() or asyncProcessor() "
+                        + "was already given");
+            }
+            processor = p;
             return this;
         }
 
@@ -377,7 +383,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
                 throw new IllegalStateException("A pipeline needs at least one input topic (inputTopics)");
             }
             if (processor == null) {
-                throw new IllegalStateException("A pipeline needs a processor (processor)");
+                throw new IllegalStateException("A pipeline needs a processor (processor or asyncProcessor)");
             }
             for (String in : inputTopics) {
                 if (in.equals(props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG))) {

@@ -8,7 +8,8 @@ import org.apache.kafka.common.header.Headers;
  * {@link Processor#process} call is committed in the same transaction as that record's offset, or not at all;
  * the outputs of an attempt that fails are discarded.
  *
- * <p>The context given to {@code process} is valid only during that call. The one given to
+ * <p>The context given to {@code process} is valid only during that call (for an {@link AsyncProcessor}: until
+ * the stage the call returned completes; emits may then come from any thread). The one given to
  * {@link Processor#init} can tell the identity but cannot emit.
  */
 public interface ProcessorContext {

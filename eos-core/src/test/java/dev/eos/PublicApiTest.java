@@ -29,7 +29,7 @@ class PublicApiTest {
             "EosConfig", "InputRecord", "OutputRecord", "OutputTopic", "Pipeline", "Pipeline$Builder",
             "Pipeline$FatalErrorHandler", "Pipeline$State", "Pipeline$StateListener", "ProcessingException",
             "Processor", "ProcessorContext", "Ordering", "PipelineHealth", "Provenance", "FailureAction", "NonRetryableException", "DeadLetter",
-            "StoreDefinition", "KeyValueStore", "KeyValueIterator", "KeyValue");
+            "StoreDefinition", "KeyValueStore", "KeyValueIterator", "KeyValue", "AsyncProcessor");
 
     private static List<Class<?>> publicTypes() throws URISyntaxException, ClassNotFoundException {
         File dir = new File(Pipeline.class.getProtectionDomain().getCodeSource().getLocation().toURI());

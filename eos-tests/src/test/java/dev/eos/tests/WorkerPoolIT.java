@@ -76,6 +76,77 @@ class WorkerPoolIT {
         }
     }
 
+    /**
+     * An asynchronous processor keeps far more records waiting than it has worker threads, while a second
+     * instance joins and takes partitions away mid-way (pending stages of revoked partitions are dropped): every
+     * record is still output exactly once, in order per key, and failed stages are retried.
+     */
+    @Test
+    void shouldProcessExactlyOnceInOrderWithAnAsyncProcessorAcrossARebalance(KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "async", 6)) {
+            f.produce(20_000);
+            OutputTopic<String, String> out = OutputTopic.of(f.output, Serdes.String(), Serdes.String());
+            java.util.concurrent.ScheduledExecutorService remote = java.util.concurrent.Executors
+                    .newScheduledThreadPool(2);
+            AtomicInteger pending = new AtomicInteger();
+            AtomicInteger maxPending = new AtomicInteger();
+            AtomicInteger failedStages = new AtomicInteger();
+            AtomicInteger[] emitted = {new AtomicInteger(), new AtomicInteger()};
+            List<Pipeline<String, String>> instances = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    AtomicInteger mine = emitted[i];
+                    Pipeline<String, String> p = Pipeline.builder(Serdes.String(), Serdes.String())
+                            .bootstrapServers(f.bootstrap()).applicationId(f.app).instanceId("i" + i)
+                            .inputTopics(f.input).outputTopic(out)
+                            .ordering(Ordering.KEY).concurrency(2)
+                            .config("retry.backoff.ms", 1)
+                            .asyncProcessor((r, ctx) -> {
+                                maxPending.accumulateAndGet(pending.incrementAndGet(), Math::max);
+                                java.util.concurrent.CompletableFuture<Void> call =
+                                        new java.util.concurrent.CompletableFuture<>();
+                                remote.schedule(() -> {
+                                    pending.decrementAndGet();
+                                    if (ctx.attempt() == 1 && Long.parseLong(r.value().trim()) % 37 == 0) {
+                                        failedStages.incrementAndGet();
+                                        call.completeExceptionally(new IllegalStateException("remote call failed"));
+                                        return;
+                                    }
+                                    ctx.emit(out, r.key(), MapExample.PREFIX + r.value());
+                                    mine.incrementAndGet();
+                                    call.complete(null);
+                                }, ThreadLocalRandom.current().nextInt(20), java.util.concurrent.TimeUnit.MILLISECONDS);
+                                return call;
+                            })
+                            .build();
+                    instances.add(p);
+                    p.start();
+                    if (i == 0) {
+                        awaitCommitted(f, 3_000);
+                    }
+                }
+                for (int chunk = 0; chunk < 20; chunk++) { // input keeps coming while the second instance joins
+                    f.produce(1_000);
+                    Thread.sleep(500);
+                }
+                f.awaitOutput(Duration.ofMinutes(2));
+            } finally {
+                for (Pipeline<String, String> p : instances) {
+                    p.close(Duration.ofSeconds(30));
+                }
+                remote.shutdownNow();
+            }
+            f.verifyExactlyOnceInOrder();
+            assertThat(maxPending.get()).as("records waiting on their stage at once, with 2 worker threads each")
+                    .isGreaterThan(100);
+            assertThat(failedStages.get()).as("failed stages were retried").isGreaterThan(0);
+            assertThat(emitted[1].get()).as("the second instance took partitions over").isGreaterThan(0);
+            for (Pipeline<String, String> p : instances) {
+                assertThat(p.state()).isEqualTo(Pipeline.State.STOPPED);
+            }
+        }
+    }
+
     @Test
     void shouldSendAPoisonRecordToTheDeadLetterTopicWithItsHeadersAndEveryOtherRecordExactlyOnce(
             KafkaCluster kafka) throws Exception {

@@ -21,6 +21,8 @@ public final class AttemptWatchdog {
     private final long timeoutNanos;
     private final LongSupplier nanoClock;
     private final Set<WorkerThread> threads = ConcurrentHashMap.newKeySet();
+    /** Attempts of an asynchronous processor whose stage has not completed. */
+    private final Set<PendingAttempt> pending = ConcurrentHashMap.newKeySet();
 
     /**
      * @param warnMs 0 for no warning
@@ -69,6 +71,18 @@ public final class AttemptWatchdog {
         }
     }
 
+    /**
+     * Watches an asynchronous attempt from the moment its {@code process} call returned (its start time is the
+     * one {@link #begin} took) until {@link #unwatch}; past the timeout it is ended as timed out.
+     */
+    void watch(PendingAttempt p) {
+        pending.add(p);
+    }
+
+    void unwatch(PendingAttempt p) {
+        pending.remove(p);
+    }
+
     /** Whether the last attempt of {@code w} ran past the timeout. */
     public boolean timedOut(Work w) {
         return w.timedOut;
@@ -94,6 +108,22 @@ public final class AttemptWatchdog {
                 w.warned = true;
                 log.warn("[app={}] record {} attempt {} has been running for {} ms on {} (processing.warn.ms={})",
                         app, w.coordinates(), w.attempts, ran / 1_000_000L, t.getName(), warnNanos / 1_000_000L);
+            }
+        }
+        for (PendingAttempt p : pending) {
+            Work w = p.work;
+            long ran = now - w.attemptStartNanos;
+            if (timeoutNanos > 0 && ran >= timeoutNanos && !w.timedOut) {
+                w.timedOut = true;
+                log.warn("[app={}] record {} attempt {}: its stage did not complete within processing.timeout.ms "
+                        + "({} ms); the attempt counts as failed", app, w.coordinates(), w.attempts,
+                        timeoutNanos / 1_000_000L);
+                p.timedOut(timeoutNanos / 1_000_000L);
+            } else if (warnNanos > 0 && ran >= warnNanos && !w.warned) {
+                w.warned = true;
+                log.warn("[app={}] record {} attempt {}: its stage has not completed after {} ms "
+                        + "(processing.warn.ms={})", app, w.coordinates(), w.attempts, ran / 1_000_000L,
+                        warnNanos / 1_000_000L);
             }
         }
     }

@@ -23,15 +23,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue. A record whose task asks for a retry keeps its key busy until it runs again, so later records of the
  * key wait behind it while other keys flow. No lock is held while a task runs.
  *
+ * <p>A task may return {@link #PENDING}: its attempt goes on without a thread (an asynchronous processor's
+ * stage), the worker takes the next record, and the key stays busy until the task calls {@link #resume}.
+ *
  * <p>Workers are handed out as drainers (at most {@code concurrency} at once), each taking records from the
  * ready queue until it is empty, so a burst of records costs one hand-off per worker, not one per record.
  */
 public final class Dispatcher {
 
+    /** What {@link Task#run} returns when the record's attempt goes on after it returned. */
+    public static final long PENDING = -2;
+
     /** The work done for one record. */
     public interface Task {
-        /** Runs the record; returns the delay in milliseconds before it must run again, or -1 when done. */
-        long run(Work w);
+        /**
+         * Runs the record; returns the delay in milliseconds before it must run again, -1 when done, or
+         * {@link #PENDING} when the attempt completes later: then its key stays busy until the task calls
+         * {@link Dispatcher#resume} on {@code from}.
+         */
+        long run(Work w, Dispatcher from);
     }
 
     private final Task task;
@@ -141,10 +151,20 @@ public final class Dispatcher {
         w.retry = null;
         long retryDelay;
         try {
-            retryDelay = task.run(w);
+            retryDelay = task.run(w, this);
         } catch (RuntimeException | Error e) {
             retryDelay = -1; // the task records its own failures; never leave a key busy
         }
+        if (retryDelay != PENDING) {
+            resume(w, retryDelay);
+        }
+    }
+
+    /**
+     * Ends a run of {@code w} that returned {@link #PENDING}, from any thread: schedules its retry after
+     * {@code retryDelay} ms, or (-1) frees its key for the next record. {@link #runOne} ends every other run so.
+     */
+    public void resume(Work w, long retryDelay) {
         if (retryDelay >= 0) {
             try {
                 w.retry = timer.schedule(() -> requeue(w), retryDelay, TimeUnit.MILLISECONDS);
@@ -168,10 +188,16 @@ public final class Dispatcher {
     }
 
     /**
-     * Runs a record that waits for a retry now instead of when its backoff ends, if it still waits: used when its
-     * partition's epoch is dropped, so that the record is cancelled at once and its key freed for the next epoch.
+     * Runs a record that waits for a retry now instead of when its backoff ends, if it still waits, or ends its
+     * pending asynchronous attempt: used when its partition's epoch is dropped, so that the record is cancelled
+     * at once and its key freed for the next epoch.
      */
     public void expedite(Work w) {
+        PendingAttempt pending = w.pending;
+        if (pending != null) {
+            pending.cancel();
+            return;
+        }
         java.util.concurrent.Future<?> f = w.retry;
         if (f != null && f.cancel(false)) {
             requeue(w);

@@ -17,10 +17,14 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * The {@link ProcessorContext} of one attempt: it serializes each emitted record on the worker thread and keeps
- * it until the attempt ends. The context of {@code init} (no record) cannot emit.
+ * The {@link ProcessorContext} of one attempt: it serializes each emitted record on the calling thread (a worker,
+ * or whichever thread completes an asynchronous processor's stage) and keeps it until the attempt ends. The
+ * context of {@code init} (no record) cannot emit.
  */
 public final class RecordContext implements ProcessorContext {
+
+    private static final String VALIDITY = "a context is valid only during the process() call it was given to, "
+            + "or, for an asynchronous processor, until the stage that call returned completes";
 
     private final Map<String, OutputTopic<?, ?>> outputTopics;
     private final String applicationId;
@@ -66,11 +70,10 @@ public final class RecordContext implements ProcessorContext {
     }
 
     @Override
-    public <K, V> void emit(OutputRecord<K, V> record) {
+    public synchronized <K, V> void emit(OutputRecord<K, V> record) {
         if (closed) {
             throw new IllegalStateException(source == null ? "emit() is not possible in init()"
-                    : "emit() called after process() of " + source.coordinates()
-                    + " returned: a context is valid only during the call it was given to");
+                    : "emit() called after the attempt of " + source.coordinates() + " ended: " + VALIDITY);
         }
         OutputTopic<K, V> topic = record.topic();
         if (outputTopics.get(topic.name()) != topic) {
@@ -97,8 +100,8 @@ public final class RecordContext implements ProcessorContext {
             throw new IllegalStateException("store() is not possible in init(): stores belong to a partition");
         }
         if (closed) {
-            throw new IllegalStateException("store() called after process() of " + source.coordinates()
-                    + " returned: a context is valid only during the call it was given to");
+            throw new IllegalStateException("store() called after the attempt of " + source.coordinates()
+                    + " ended: " + VALIDITY);
         }
         if (state == null) {
             throw new IllegalArgumentException("Store '" + store.name() + "' is not declared on this pipeline; "
@@ -135,7 +138,7 @@ public final class RecordContext implements ProcessorContext {
     }
 
     /** Ends the attempt: later emits fail; returns what was emitted. */
-    public List<ProducerRecord<byte[], byte[]>> close() {
+    public synchronized List<ProducerRecord<byte[], byte[]>> close() {
         closed = true;
         return records;
     }

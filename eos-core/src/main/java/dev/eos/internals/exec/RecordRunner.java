@@ -4,13 +4,14 @@ import dev.eos.InputRecord;
 import dev.eos.NonRetryableException;
 import dev.eos.OutputTopic;
 import dev.eos.ProcessingException;
-import dev.eos.Processor;
+import dev.eos.AsyncProcessor;
 import dev.eos.StoreDefinition;
 import dev.eos.internals.failure.FailurePolicy;
 import dev.eos.internals.failure.RetryPolicy;
 import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.state.AttemptState;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Runs one attempt of one record on a worker thread: deserialize, call the processor with its own copy of the
  * headers and a fresh context, and either hand the serialized outputs back as completed, ask the
  * {@link Dispatcher} for a retry after a backoff, or apply the {@link FailurePolicy}. Records of a dropped
- * epoch are cancelled without running.
+ * epoch are cancelled without running. A blocking processor's attempt ends on the worker thread; an
+ * asynchronous one's ends when its stage completes (a {@link PendingAttempt}), with the same outcomes.
  *
  * @param <K> input key type
  * @param <V> input value type
@@ -38,7 +40,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
     private final String instanceId;
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
-    private final Processor<K, V> processor;
+    private final AsyncProcessor<K, V> processor;
     private final Map<String, OutputTopic<?, ?>> outputTopics;
     private final RetryPolicy retry;
     private final FailurePolicy failures;
@@ -50,7 +52,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
     private final Map<String, StoreDefinition<?, ?>> stores;
 
     public RecordRunner(String app, String instanceId, Deserializer<K> keyDeserializer,
-            Deserializer<V> valueDeserializer, Processor<K, V> processor, Map<String, OutputTopic<?, ?>> outputTopics,
+            Deserializer<V> valueDeserializer, AsyncProcessor<K, V> processor, Map<String, OutputTopic<?, ?>> outputTopics,
             RetryPolicy retry, FailurePolicy failures, AttemptWatchdog watchdog, long timeoutMs,
             Consumer<Work> completed, PipelineMetrics metrics, boolean provenance,
             Map<String, StoreDefinition<?, ?>> stores) {
@@ -71,7 +73,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
     }
 
     @Override
-    public long run(Work w) {
+    public long run(Work w, Dispatcher from) {
         if (!w.epoch.mayRun(w.started)) {
             return cancel(w);
         }
@@ -96,12 +98,17 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
                 w.attempts, provenance, partitionStores == null ? null
                         : new AttemptState(stores, partitionStores, w.coordinates()));
         Throwable thrown = null;
+        CompletionStage<?> stage = null;
         long start = metrics.timed() ? System.nanoTime() : 0;
         if (watchdog != null) {
             watchdog.begin(w);
         }
         try {
-            processor.process(record, context);
+            stage = processor.process(record, context);
+            if (stage == null) {
+                thrown = new NullPointerException("the asynchronous processor returned null instead of a "
+                        + "CompletionStage for " + w.coordinates());
+            }
         } catch (Exception | Error e) {
             thrown = e;
         } finally {
@@ -109,11 +116,45 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
                 watchdog.end();
             }
         }
+        boolean timedOut = watchdog != null && watchdog.timedOut(w);
+        if (thrown != null || stage == BlockingProcessor.DONE || timedOut) {
+            return endAttempt(w, context, thrown, timedOut, start);
+        }
+        PendingAttempt p = new PendingAttempt(this, from, w, context, start, stage);
+        w.pending = p;
+        if (watchdog != null) {
+            watchdog.watch(p);
+        }
+        stage.whenComplete((ignored, e) -> p.stageCompleted(e));
+        if (w.epoch.discarded) {
+            p.cancel(); // dropped while the attempt was starting: expedite() may have missed it
+        }
+        return Dispatcher.PENDING;
+    }
+
+    /** Ends an asynchronous attempt (see {@link PendingAttempt}); returns what {@link Task#run} would have. */
+    long endPending(PendingAttempt p, Throwable thrown, boolean timedOut) {
+        if (watchdog != null) {
+            watchdog.unwatch(p);
+        }
+        try {
+            return endAttempt(p.work, p.context, thrown, timedOut, p.startNanos);
+        } catch (RuntimeException | Error e) {
+            log.error("[app={}] ending the attempt of {} failed", app, p.work.coordinates(), e);
+            return -1; // as Dispatcher.runOne does: never leave a key busy
+        }
+    }
+
+    /**
+     * The attempt of {@code w} ended ({@code thrown} null: it returned, or its stage completed, normally): hands
+     * the record back as completed, or returns the delay of its retry, or applies the failure policy.
+     */
+    private long endAttempt(Work w, RecordContext context, Throwable thrown, boolean timedOut, long startNanos) {
         var outputs = context.close();
-        long took = metrics.timed() ? System.nanoTime() - start : 0;
-        if (thrown == null && watchdog != null && watchdog.timedOut(w)) {
+        long took = metrics.timed() ? System.nanoTime() - startNanos : 0;
+        if (timedOut && thrown == null) {
             thrown = new TimeoutException("processing.timeout.ms (" + timeoutMs + " ms) exceeded");
-        } else if (thrown != null && watchdog != null && watchdog.timedOut(w)) {
+        } else if (timedOut && !(thrown instanceof TimeoutException)) {
             thrown = new TimeoutException("processing.timeout.ms (" + timeoutMs + " ms) exceeded; the processor "
                     + "then threw " + thrown);
         }
@@ -130,13 +171,15 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         if (w.epoch.discarded) {
             return cancel(w);
         }
+        ConsumerRecord<byte[], byte[]> raw = w.raw;
         if (thrown instanceof Error) {
             w.failure = new ProcessingException("The processor failed with an error: " + thrown, raw.topic(),
                     raw.partition(), raw.offset(), thrown);
             completed.accept(w);
             return -1;
         }
-        Exception e = (Exception) thrown;
+        Exception e = thrown instanceof Exception ex ? ex : new ProcessingException(thrown.toString(), raw.topic(),
+                raw.partition(), raw.offset(), thrown);
         if (!(e instanceof NonRetryableException) && retry.shouldRetry(w.attempts)) {
             long delay = retry.delayMs(w.attempts, ThreadLocalRandom.current());
             metrics.retried();

@@ -38,6 +38,8 @@ public final class Work {
     volatile long attemptStartNanos;
     /** The scheduled retry, while the record waits for one. */
     volatile Future<?> retry;
+    /** The attempt of an asynchronous processor, while its stage has not completed. */
+    volatile PendingAttempt pending;
     public volatile List<ProducerRecord<byte[], byte[]>> outputs = List.of();
     public volatile long outputBytes;
     public volatile RuntimeException failure;

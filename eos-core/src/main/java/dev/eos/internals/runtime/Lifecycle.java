@@ -15,6 +15,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Lifecycle {
 
+    /** The transitions listed on {@link State}. */
+    public static boolean allowed(State from, State to) {
+        switch (from) {
+            case CREATED: return to == State.STARTING || to == State.STOPPED;
+            case STARTING: return to == State.RUNNING || to == State.STOPPING || to == State.FAILED;
+            case RUNNING: return to == State.REBALANCING || to == State.STOPPING || to == State.FAILED;
+            case REBALANCING: return to == State.RUNNING || to == State.STOPPING || to == State.FAILED;
+            case STOPPING: return to == State.STOPPED || to == State.FAILED;
+            default: return false;
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
 
     private final String app;

@@ -1,10 +1,10 @@
 package dev.eos.internals.runtime;
 
 import dev.eos.Ordering;
+import dev.eos.AsyncProcessor;
 import dev.eos.OutputTopic;
 import dev.eos.Pipeline.State;
 import dev.eos.ProcessingException;
-import dev.eos.Processor;
 import dev.eos.StoreDefinition;
 import dev.eos.internals.exec.AttemptWatchdog;
 import dev.eos.internals.exec.Dispatcher;
@@ -54,7 +54,7 @@ public final class PollLoop<K, V> implements Runnable {
     private final List<String> inputTopics;
     private final KafkaClients clients;
     final Lifecycle lifecycle;
-    private final Processor<K, V> processor;
+    private final AsyncProcessor<K, V> processor;
     private final Map<String, OutputTopic<?, ?>> outputTopics;
     private final Ordering ordering;
     private final FailurePolicy failures;
@@ -82,7 +82,7 @@ public final class PollLoop<K, V> implements Runnable {
     private int running;
 
     public PollLoop(Settings settings, List<String> inputTopics, Map<String, OutputTopic<?, ?>> outputTopics,
-            Map<String, StoreDefinition<?, ?>> stores, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Processor<K, V> processor,
+            Map<String, StoreDefinition<?, ?>> stores, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, AsyncProcessor<K, V> processor,
             Lifecycle lifecycle, KafkaClients clients, PipelineMetrics metrics, LiveStatus status) {
         this.app = settings.applicationId();
         this.settings = settings;

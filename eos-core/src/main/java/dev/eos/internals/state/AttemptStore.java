@@ -162,8 +162,9 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("Store '" + name() + "' was used after process() of " + source
-                    + " returned: a store is valid only during the call it was given to");
+            throw new IllegalStateException("Store '" + name() + "' was used after the attempt of " + source
+                    + " ended: a store is valid only during the process() call it was given to, or, for an "
+                    + "asynchronous processor, until the stage that call returned completes");
         }
     }
 

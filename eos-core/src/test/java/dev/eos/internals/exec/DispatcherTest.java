@@ -38,7 +38,7 @@ class DispatcherTest {
                 CountDownLatch done = new CountDownLatch(keys.size());
                 Map<Long, Integer> keyOf = new HashMap<>();
                 Map<Long, AtomicInteger> tries = new ConcurrentHashMap<>();
-                Dispatcher d = new Dispatcher("test", 8, w -> {
+                Dispatcher d = new Dispatcher("test", 8, (w, from) -> {
                     int key = keyOf.get(w.offset());
                     if (!running.add(key)) {
                         overlaps.incrementAndGet();
@@ -100,7 +100,7 @@ class DispatcherTest {
         Epoch epoch = new Epoch();
         CountDownLatch allStarted = new CountDownLatch(4);
         CountDownLatch release = new CountDownLatch(1);
-        Dispatcher d = new Dispatcher("test", 4, w -> {
+        Dispatcher d = new Dispatcher("test", 4, (w, from) -> {
             allStarted.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -129,7 +129,7 @@ class DispatcherTest {
         Epoch epoch = new Epoch();
         CountDownLatch release = new CountDownLatch(1);
         Set<Long> completed = ConcurrentHashMap.newKeySet();
-        Dispatcher d = new Dispatcher("test", 4, w -> {
+        Dispatcher d = new Dispatcher("test", 4, (w, from) -> {
             if (w.offset() == 0) {
                 try {
                     release.await(30, TimeUnit.SECONDS);
@@ -173,7 +173,7 @@ class DispatcherTest {
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger running = new AtomicInteger();
         CountDownLatch freshDone = new CountDownLatch(1);
-        Dispatcher d = new Dispatcher("test", 4, w -> {
+        Dispatcher d = new Dispatcher("test", 4, (w, from) -> {
             if (running.incrementAndGet() > 1) {
                 overlaps.incrementAndGet();
             }
@@ -215,7 +215,7 @@ class DispatcherTest {
         CountDownLatch freshDone = new CountDownLatch(1);
         AtomicLong oldRuns = new AtomicLong();
         CountDownLatch waitingForRetry = new CountDownLatch(1);
-        Dispatcher d = new Dispatcher("test", 2, w -> {
+        Dispatcher d = new Dispatcher("test", 2, (w, from) -> {
             if (w.epoch == old) {
                 if (!old.mayRun(true)) {
                     return -1; // cancelled

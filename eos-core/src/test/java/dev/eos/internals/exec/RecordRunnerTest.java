@@ -33,7 +33,7 @@ class RecordRunnerTest {
             throws InterruptedException {
         AttemptWatchdog watchdog = new AttemptWatchdog("test", 0, timeoutMs, System::nanoTime);
         RecordRunner<String, String> runner = new RecordRunner<>("test", "i1", Serdes.String().deserializer(),
-                Serdes.String().deserializer(), processor, Map.of("out", OUT),
+                Serdes.String().deserializer(), BlockingProcessor.of(processor), Map.of("out", OUT),
                 new RetryPolicy(attempts, 0, 0, 1.0, 0.0), new FailurePolicy("test", FailureAction.DEAD_LETTER, "dlq",
                 PipelineMetrics.NOOP), watchdog, timeoutMs, completed::add, PipelineMetrics.NOOP, false, Map.of());
         Dispatcher d = new Dispatcher("test", 2, runner, watchdog);
