@@ -11,6 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,30 +38,15 @@ enum Contender {
         @Override
         AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
                 throws Exception {
-            OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
-            Pipeline.Builder<String, String> builder = Pipeline.builder(Serdes.String(), Serdes.String());
-            if (scenario == Scenario.STATE) {
-                builder.store(COUNTS).config("state.dir", Files.createTempDirectory("bench-eos-").toString());
-            }
-            Pipeline<String, String> p = builder
-                    .bootstrapServers(bootstrap).applicationId(app).instanceId("bench")
-                    .inputTopics(input).outputTopic(out)
-                    .ordering(Ordering.KEY)
-                    .concurrency(scenario == Scenario.IO ? 64 : 4)
-                    .config("consumer.max.poll.records", 2000)
-                    .config("producer.linger.ms", 5)
-                    .config("producer.batch.size", 256 * 1024)
-                    .processor(scenario == Scenario.STATE ? (r, ctx) -> {
-                        KeyValueStore<String, Long> counts = ctx.store(COUNTS);
-                        Long n = counts.get(r.key());
-                        long next = n == null ? 1 : n + 1;
-                        counts.put(r.key(), next);
-                        ctx.emit(out, r.key(), Long.toString(next));
-                    } : (r, ctx) -> ctx.emit(out, r.key(), scenario.transform(r.value())))
-                    .config(EXTRA_EOS_CONFIG)
-                    .build();
-            p.start();
-            return () -> p.close(Duration.ofSeconds(30));
+            return startEos(bootstrap, app, input, output, scenario);
+        }
+    },
+    /** eos on the {@code cpu} transform, whatever the scenario: the reference rate of scenario io-async. */
+    EOS_CPU("eos-cpu") {
+        @Override
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
+                throws Exception {
+            return startEos(bootstrap, app, input, output, Scenario.CPU);
         }
     },
     KAFKA_STREAMS_EOS("kafka-streams-eos") {
@@ -73,6 +62,21 @@ enum Contender {
         AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
                 throws Exception {
             return startStreams(bootstrap, app, input, output, scenario, 0L);
+        }
+    },
+    /** Spring Kafka's listener container with a KafkaTransactionManager, one thread per partition. */
+    SPRING_KAFKA_TX("spring-kafka-tx") {
+        @Override
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario) {
+            return SpringKafkaContender.start(bootstrap, app, input, output, scenario, EndToEndBenchmark.PARTITIONS);
+        }
+    },
+    /** Confluent Parallel Consumer, KEY order, transactional producer; in a JVM of its own. */
+    PARALLEL_CONSUMER_TX("parallel-consumer-tx") {
+        @Override
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
+                throws Exception {
+            return ParallelConsumerProcess.start(bootstrap, app, input, output, scenario, workers(scenario));
         }
     },
     AT_LEAST_ONCE("at-least-once") {
@@ -130,7 +134,72 @@ enum Contender {
     abstract AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
             throws Exception;
 
-    /** Kafka Streams exactly_once_v2 with 2 stream threads; {@code cacheBytes}: its record cache (null: default). */
+    /** Worker threads of eos and Parallel Consumer: 64 where records wait, else 4 (this machine has 2 cores). */
+    static int workers(Scenario scenario) {
+        return scenario.waits() ? 64 : 4;
+    }
+
+    /** eos with KEY order on the scenario's workload; in io-async, an asynchronous processor. */
+    static AutoCloseable startEos(String bootstrap, String app, String input, String output, Scenario scenario)
+            throws Exception {
+        OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
+        Pipeline.Builder<String, String> builder = Pipeline.builder(Serdes.String(), Serdes.String());
+        if (scenario == Scenario.STATE) {
+            builder.store(COUNTS).config("state.dir", Files.createTempDirectory("bench-eos-").toString());
+        }
+        ScheduledExecutorService remote = null;
+        if (scenario == Scenario.STATE) {
+            builder.processor((r, ctx) -> {
+                KeyValueStore<String, Long> counts = ctx.store(COUNTS);
+                Long n = counts.get(r.key());
+                long next = n == null ? 1 : n + 1;
+                counts.put(r.key(), next);
+                ctx.emit(out, r.key(), Long.toString(next));
+            });
+        } else if (scenario == Scenario.IO_ASYNC) {
+            // the remote call: completed by a scheduler after its wait, no thread held meanwhile
+            ScheduledExecutorService calls = Executors.newScheduledThreadPool(2);
+            remote = calls;
+            builder.config("max.in.flight.records", ASYNC_IN_FLIGHT).concurrency(4).asyncProcessor((r, ctx) -> {
+                CompletableFuture<Void> call = new CompletableFuture<>();
+                calls.schedule(() -> {
+                    ctx.emit(out, r.key(), Scenario.output(r.value()));
+                    call.complete(null);
+                }, scenario.workMs(0), TimeUnit.MILLISECONDS);
+                return call;
+            });
+        } else {
+            builder.processor((r, ctx) -> ctx.emit(out, r.key(), scenario.transform(r.value())));
+        }
+        if (scenario != Scenario.IO_ASYNC) {
+            builder.concurrency(workers(scenario));
+        }
+        Pipeline<String, String> p = builder
+                .bootstrapServers(bootstrap).applicationId(app).instanceId("bench")
+                .inputTopics(input).outputTopic(out)
+                .ordering(Ordering.KEY)
+                .config("consumer.max.poll.records", 2000)
+                .config("producer.linger.ms", 5)
+                .config("producer.batch.size", 256 * 1024)
+                .config(EXTRA_EOS_CONFIG)
+                .build();
+        p.start();
+        ScheduledExecutorService calls = remote;
+        return () -> {
+            p.close(Duration.ofSeconds(30));
+            if (calls != null) {
+                calls.shutdownNow();
+            }
+        };
+    }
+
+    /** Remote calls in flight at most in scenario io-async (eos's max.in.flight.records). */
+    static final int ASYNC_IN_FLIGHT = 5_000;
+
+    /**
+     * Kafka Streams exactly_once_v2 with 2 stream threads (one per partition where records wait);
+     * {@code cacheBytes}: its record cache (null: default).
+     */
     static AutoCloseable startStreams(String bootstrap, String app, String input, String output, Scenario scenario,
             Long cacheBytes) throws Exception {
         StreamsBuilder b = new StreamsBuilder();
@@ -157,7 +226,7 @@ enum Contender {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, scenario.waits() ? EndToEndBenchmark.PARTITIONS : 2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams-").toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         if (cacheBytes != null) {
@@ -171,13 +240,16 @@ enum Contender {
                 .withTimeout(Duration.ofSeconds(30)));
     }
 
+    /** Every contender's label, for messages. */
+    static final String LABELS = "eos, eos-cpu, kafka-streams-eos, kafka-streams-eos-nocache, spring-kafka-tx, "
+            + "parallel-consumer-tx, at-least-once";
+
     static Contender of(String label) {
         for (Contender c : values()) {
             if (c.label.equals(label)) {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown contender '" + label + "'; known: eos, kafka-streams-eos, "
-                + "kafka-streams-eos-nocache, at-least-once");
+        throw new IllegalArgumentException("unknown contender '" + label + "'; known: " + LABELS);
     }
 }

@@ -44,20 +44,28 @@ public final class EndToEndBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = parse(argv);
-        Scenario scenario = Scenario.valueOf(a.getOrDefault("scenario", "cpu").toUpperCase(Locale.ROOT));
+        Scenario scenario = Scenario.of(a.getOrDefault("scenario", "cpu"));
         int partitions = Integer.parseInt(a.getOrDefault("partitions", "6"));
-        KEYS = Integer.parseInt(a.getOrDefault("keys", "10000"));
+        PARTITIONS = partitions;
+        boolean skewed = scenario == Scenario.SKEW || scenario == Scenario.SKEW_HOT;
+        KEYS = Integer.parseInt(a.getOrDefault("keys", skewed ? "1000" : "10000"));
+
         int rate = Integer.parseInt(a.getOrDefault("rate", "20000"));
         int duration = Integer.parseInt(a.getOrDefault("duration", "30"));
         int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "10"));
+        boolean slow = scenario == Scenario.IO || scenario == Scenario.SKEW || scenario == Scenario.SKEW_HOT;
         long warmupRecords = Long.parseLong(a.getOrDefault("warmup-records",
-                scenario == Scenario.IO ? "2000" : "1000000"));
+                slow ? "2000" : scenario == Scenario.IO_ASYNC ? "300000" : "1000000"));
         long records = scenario == Scenario.LATENCY ? (long) rate * duration
-                : Long.parseLong(a.getOrDefault("records", scenario == Scenario.IO ? "50000" : "1000000"));
+                : Long.parseLong(a.getOrDefault("records", slow ? "50000" : "1000000"));
         List<Contender> contenders = new ArrayList<>();
-        String defaultContenders = scenario == Scenario.STATE ? "eos,kafka-streams-eos,kafka-streams-eos-nocache"
-                : "eos,kafka-streams-eos,at-least-once";
+        String defaultContenders = switch (scenario) {
+            case STATE -> "eos,kafka-streams-eos,kafka-streams-eos-nocache";
+            case IO_ASYNC -> "eos,eos-cpu";
+            case SKEW, SKEW_HOT -> "eos,kafka-streams-eos,spring-kafka-tx,parallel-consumer-tx";
+            default -> "eos,kafka-streams-eos,spring-kafka-tx,parallel-consumer-tx,at-least-once";
+        };
         for (String c : a.getOrDefault("contenders", defaultContenders).split(",")) {
             contenders.add(Contender.of(c.trim()));
         }
@@ -81,13 +89,13 @@ public final class EndToEndBenchmark {
             if (scenario != Scenario.LATENCY) {
                 if (scenario != Scenario.STATE) { // scenario state preloads an input per contender and run
                     say("preloading " + records + " records of 100 bytes into " + partitions + " partitions...");
-                    produce(bootstrap, input, 0, records, 0);
+                    produce(bootstrap, input, 0, records, 0, scenario);
                 }
                 if (warmupRecords > 0) {
                     // JIT compilation of the shared client code is paid here, not by whoever runs first
                     String warmInput = "bench-warmup-" + run;
                     KafkaCluster.createTopics(bootstrap, partitions, warmInput);
-                    produce(bootstrap, warmInput, 0, warmupRecords, 0);
+                    produce(bootstrap, warmInput, 0, warmupRecords, 0, scenario);
                     for (Contender c : contenders) {
                         String output = "bench-warmup-out-" + c.label + "-" + run;
                         KafkaCluster.createTopics(bootstrap, partitions, output);
@@ -122,7 +130,7 @@ public final class EndToEndBenchmark {
                         KafkaCluster.createTopics(bootstrap, partitions, contenderInput);
                     }
                     if (scenario == Scenario.STATE) {
-                        produce(bootstrap, contenderInput, 0, records, 0);
+                        produce(bootstrap, contenderInput, 0, records, 0, scenario);
                     }
                     String output = "bench-out-" + c.label + "-" + run + "-" + rep;
                     KafkaCluster.createTopics(bootstrap, partitions, output);
@@ -136,7 +144,7 @@ public final class EndToEndBenchmark {
                             if (scenario == Scenario.LATENCY) {
                                 // a probe record first: the timed input starts once the contender has joined
                                 // its group and processes, so startup is not counted as latency
-                                produce(bootstrap, contenderInput, records, records + 1, 0);
+                                produce(bootstrap, contenderInput, records, records + 1, 0, scenario);
                                 if (!w.awaitFirstOutputAndReset(Duration.ofMinutes(2))) {
                                     say(c.label + ": the probe record got no output within 2 minutes");
                                 }
@@ -194,11 +202,19 @@ public final class EndToEndBenchmark {
             if (scenario == Scenario.STATE) {
                 StateRestore.report(restores, EndToEndBenchmark::say);
             }
+            if (scenario == Scenario.SKEW || scenario == Scenario.SKEW_HOT) {
+                SkewIdeal ideal = SkewIdeal.of(scenario, records, KEYS, Contender.workers(scenario));
+                say(ideal.describe());
+                for (Map.Entry<String, Result> e : medians.entrySet()) {
+                    say(String.format(Locale.ROOT, "%-20s %,.1f s = %.2fx the ideal", e.getKey(),
+                            records / e.getValue().recordsPerSec, ideal.ratio(records, e.getValue().recordsPerSec)));
+                }
+            }
             Map<String, String> json = new LinkedHashMap<>();
             for (Map.Entry<String, Result> e : medians.entrySet()) {
                 json.put(e.getKey(), e.getValue().json(latency));
             }
-            StringBuilder sb = new StringBuilder("{\"scenario\":\"").append(scenario.name().toLowerCase(Locale.ROOT))
+            StringBuilder sb = new StringBuilder("{\"scenario\":\"").append(scenario.label())
                     .append("\",\"records\":").append(records).append(",\"partitions\":").append(partitions)
                     .append(",\"results\":{");
             String sep = "";
@@ -260,8 +276,11 @@ public final class EndToEndBenchmark {
         }
     }
 
-    /** Input keys: record i has key {@code k<i mod KEYS>} ({@code --keys}, default 10,000). */
+    /** Input keys: see {@link Scenario#key} ({@code --keys}, default 10,000; 1,000 in skew and skew-hot). */
     static int KEYS = 10_000;
+
+    /** Partitions of the input and output topics ({@code --partitions}, default 6). */
+    static int PARTITIONS = 6;
 
     /** The watcher of a run of {@code records} inputs; in scenario state, of the counts per key. */
     private static OutputWatcher watcher(String bootstrap, String output, long records, Scenario scenario) {
@@ -285,8 +304,9 @@ public final class EndToEndBenchmark {
             }
             String k = argv[i].substring(2);
             if (k.equals("help")) {
-                System.out.println("usage: eos bench [--scenario cpu|io|latency|state] [--records N] [--partitions P] [--keys K] "
-                        + "[--rate R] [--duration S] [--warmup S] [--warmup-records N] [--repeat K] [--contenders eos,kafka-streams-eos,kafka-streams-eos-nocache,at-least-once] "
+                System.out.println("usage: eos bench [--scenario cpu|io|latency|state|skew|skew-hot|io-async] [--records N] "
+                        + "[--partitions P] [--keys K] [--rate R] [--duration S] [--warmup S] [--warmup-records N] "
+                        + "[--repeat K] [--contenders C,C,...] (contenders: " + Contender.LABELS + ") "
                         + "[--bootstrap HOST:PORT] [--eos-config key=value,key=value]");
                 System.exit(0);
             }
@@ -308,11 +328,11 @@ public final class EndToEndBenchmark {
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
-    static void produce(String bootstrap, String topic, long from, long to, int lingerMs) {
+    static void produce(String bootstrap, String topic, long from, long to, int lingerMs, Scenario scenario) {
         AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<String, String> p = producer(bootstrap, Math.max(lingerMs, 10))) {
             for (long i = from; i < to; i++) {
-                p.send(new ProducerRecord<>(topic, "k" + (i % KEYS), Scenario.inputValue(i,
+                p.send(new ProducerRecord<>(topic, scenario.key(i, KEYS), Scenario.inputValue(i,
                         System.currentTimeMillis())), (md, e) -> {
                             if (e != null) {
                                 failed.compareAndSet(null, e);

@@ -35,7 +35,7 @@ final class StateRestore {
             int keys) throws Exception {
         long changelog = countCommitted(bootstrap, app + "-" + Contender.COUNTS.name() + "-changelog");
         long total = records + Math.min(keys, 10_000); // every partition gets some, whatever the key count
-        EndToEndBenchmark.produce(bootstrap, input, records, total, 0);
+        EndToEndBenchmark.produce(bootstrap, input, records, total, 0, Scenario.STATE);
         try (OutputWatcher w = OutputWatcher.counting(bootstrap, output, total,
                 key -> EndToEndBenchmark.expectedCount(key, total))) {
             long t0 = System.nanoTime();
