@@ -1,12 +1,21 @@
 package dev.eos.examples;
 
+import dev.eos.AsyncProcessor;
+import dev.eos.InputRecord;
 import dev.eos.KeyValueStore;
 import dev.eos.OutputTopic;
 import dev.eos.Pipeline;
+import dev.eos.ProcessorContext;
 import dev.eos.StoreDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
@@ -94,6 +103,18 @@ public final class MapExample {
     public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
             String input, String output, Map<String, ?> extraConfig, int maxSleepMs, int poisonEvery,
             MeterRegistry registry, boolean countPerKey) {
+        return pipeline(bootstrap, applicationId, instanceId, input, output, extraConfig, maxSleepMs, poisonEvery,
+                registry, countPerKey, false);
+    }
+
+    /**
+     * The same; with {@code async} the simulated remote call is an {@link dev.eos.AsyncProcessor}: the record's
+     * wait runs on a scheduler instead of a worker thread, and the poison check, the count and the emit happen
+     * in the stage's callback (a poison record's stage completes exceptionally).
+     */
+    public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
+            String input, String output, Map<String, ?> extraConfig, int maxSleepMs, int poisonEvery,
+            MeterRegistry registry, boolean countPerKey, boolean async) {
         OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
         Pipeline.Builder<String, String> builder = Pipeline.builder(Serdes.String(), Serdes.String());
         if (registry != null) {
@@ -102,6 +123,30 @@ public final class MapExample {
         if (countPerKey) {
             builder.store(COUNTS);
         }
+        Step step = (record, context) -> {
+            if (isPoison(record.value(), poisonEvery)) {
+                throw new IllegalStateException("poison record " + record.value());
+            }
+            Headers headers = null;
+            if (countPerKey) {
+                KeyValueStore<String, Long> counts = context.store(COUNTS);
+                Long n = counts.get(record.key());
+                long next = n == null ? 1 : n + 1;
+                counts.put(record.key(), next);
+                headers = new RecordHeaders().add(COUNT_HEADER, Long.toString(next).getBytes(StandardCharsets.UTF_8));
+            }
+            context.emit(out, record.key(), PREFIX + record.value(), headers);
+        };
+        if (async) {
+            builder.asyncProcessor(new AsyncMap(step, maxSleepMs));
+        } else {
+            builder.processor((record, context) -> {
+                if (maxSleepMs > 0) {
+                    Thread.sleep(ThreadLocalRandom.current().nextInt(maxSleepMs + 1));
+                }
+                step.run(record, context);
+            });
+        }
         return builder
                 .bootstrapServers(bootstrap)
                 .applicationId(applicationId)
@@ -109,24 +154,51 @@ public final class MapExample {
                 .inputTopics(input)
                 .outputTopic(out)
                 .config(extraConfig)
-                .processor((record, context) -> {
-                    if (isPoison(record.value(), poisonEvery)) {
-                        throw new IllegalStateException("poison record " + record.value());
-                    }
-                    if (maxSleepMs > 0) {
-                        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(maxSleepMs + 1));
-                    }
-                    Headers headers = null;
-                    if (countPerKey) {
-                        KeyValueStore<String, Long> counts = context.store(COUNTS);
-                        Long n = counts.get(record.key());
-                        long next = n == null ? 1 : n + 1;
-                        counts.put(record.key(), next);
-                        headers = new RecordHeaders().add(COUNT_HEADER,
-                                Long.toString(next).getBytes(StandardCharsets.UTF_8));
-                    }
-                    context.emit(out, record.key(), PREFIX + record.value(), headers);
-                })
                 .build();
+    }
+
+    /** What the map pipeline does for a record once its simulated call is over. */
+    private interface Step {
+        void run(InputRecord<String, String> record, ProcessorContext context);
+    }
+
+    /** The map as an asynchronous processor: the wait is a scheduled task; the step runs when it fires. */
+    private static final class AsyncMap implements AsyncProcessor<String, String> {
+        private final Step step;
+        private final int maxSleepMs;
+        private ScheduledExecutorService calls;
+
+        AsyncMap(Step step, int maxSleepMs) {
+            this.step = step;
+            this.maxSleepMs = maxSleepMs;
+        }
+
+        @Override
+        public void init(ProcessorContext context) {
+            calls = Executors.newScheduledThreadPool(2, r -> {
+                Thread t = new Thread(r, "remote-calls");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @Override
+        public CompletionStage<?> process(InputRecord<String, String> record, ProcessorContext context) {
+            CompletableFuture<Void> call = new CompletableFuture<>();
+            calls.schedule(() -> {
+                try {
+                    step.run(record, context);
+                    call.complete(null);
+                } catch (RuntimeException e) {
+                    call.completeExceptionally(e);
+                }
+            }, maxSleepMs > 0 ? ThreadLocalRandom.current().nextInt(maxSleepMs + 1) : 0, TimeUnit.MILLISECONDS);
+            return call;
+        }
+
+        @Override
+        public void close() {
+            calls.shutdownNow();
+        }
     }
 }

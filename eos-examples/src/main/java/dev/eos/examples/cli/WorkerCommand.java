@@ -77,6 +77,10 @@ final class WorkerCommand implements Callable<Integer> {
             description = "also count records per key in a store; the count goes in the output header 'count'")
     boolean countPerKey;
 
+    @Option(names = "--async", arity = "0..1", fallbackValue = "true",
+            description = "run the map pipeline's processor as an AsyncProcessor (its wait on a scheduler)")
+    boolean async;
+
     @Option(names = "--example", paramLabel = "NAME", completionCandidates = ExampleNames.class,
             description = "run that example's pipelines instead: ${COMPLETION-CANDIDATES}")
     String example;
@@ -132,7 +136,7 @@ final class WorkerCommand implements Callable<Integer> {
                         "--input and --output are required without --example");
             }
             pipelines = List.of(MapExample.pipeline(bootstrap, app, instance, input, output, extra, maxSleepMs,
-                    poisonEvery, metrics == null ? null : metrics.registry(), countPerKey));
+                    poisonEvery, metrics == null ? null : metrics.registry(), countPerKey, async));
         } else {
             pipelines = ExampleNames.resolve(spec, example).pipelines(bootstrap, app, instance, extra);
         }

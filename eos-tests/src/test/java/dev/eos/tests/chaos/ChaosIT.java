@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * Generated fault schedules ({@link ChaosTest}, the kit users run on their own pipelines) against the worker-pool
  * pipeline: KEY order, 16 workers, records finishing out of order, poison records dead-lettered, outputs tagged
  * with their transaction; every other schedule also counts records per key in a state store, which
- * {@link #checkCounts} compares with its own fold of the input. Workers killed, paused into zombies, joining and
+ * {@link #checkCounts} compares with its own fold of the input, and two schedules of every four run the
+ * processor as an asynchronous one (the wait on a scheduler, the count and emit in the stage's callback). Workers killed, paused into zombies, joining and
  * leaving; brokers killed and restarted or paused past their session; bursts of input; the classic and the
  * consumer group protocol in turn.
  *
@@ -62,6 +63,11 @@ class ChaosIT {
         return schedule % 2 == 1;
     }
 
+    /** Schedules 2 and 3 of every 4 run the processor as an AsyncProcessor (its wait on a scheduler). */
+    private static boolean async(int schedule) {
+        return schedule % 4 >= 2;
+    }
+
     private static List<String> workerArguments(ChaosTest.Worker w) {
         List<String> args = new ArrayList<>(List.of("worker"));
         args.addAll(w.arguments());
@@ -69,6 +75,9 @@ class ChaosIT {
                 String.valueOf(POISON_EVERY), "--transaction-header", "true"));
         if (counting(w.schedule())) {
             args.add("--count-per-key");
+        }
+        if (async(w.schedule())) {
+            args.add("--async");
         }
         return args;
     }
