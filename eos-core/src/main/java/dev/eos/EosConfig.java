@@ -66,9 +66,10 @@ public final class EosConfig extends AbstractConfig {
             + "processing.";
 
     public static final String COMMIT_EAGER_MIN_MS_CONFIG = "commit.eager.min.ms";
-    private static final String COMMIT_EAGER_MIN_MS_DOC = "Youngest transaction that commit.eager commits: "
-            + "it waits until the open transaction is this old, which bounds the rate of commits (and of the "
-            + "transaction markers the broker writes) under a steady trickle of input.";
+    private static final String COMMIT_EAGER_MIN_MS_DOC = "Shortest time between the start of one commit and "
+            + "an early commit (commit.eager) of the next transaction, which bounds the rate of commits (and of "
+            + "the transaction markers the broker writes) under a steady trickle of input; a record that arrives "
+            + "after a quiet spell longer than this is committed at once.";
 
     public static final String COMMIT_MAX_RECORDS_CONFIG = "commit.max.records";
     private static final String COMMIT_MAX_RECORDS_DOC = "Most input records in one transaction: a transaction "

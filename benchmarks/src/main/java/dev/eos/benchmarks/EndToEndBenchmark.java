@@ -155,7 +155,8 @@ public final class EndToEndBenchmark {
                                 w.awaitFirstOutputAndReset(Duration.ofMinutes(2));
                                 produceAtRate(bootstrap, contenderInput, 0, records, rate);
                             }
-                            Duration timeout = Duration.ofSeconds(Math.max(180, records / 300));
+                            // slow contenders (a transaction per record) run at a few hundred records/s
+                            Duration timeout = Duration.ofSeconds(Math.max(180, records / 100));
                             if (!w.await(timeout)) {
                                 say(c.label + ": not every record arrived within " + timeout.toSeconds() + " s");
                             }

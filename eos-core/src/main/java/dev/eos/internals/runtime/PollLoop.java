@@ -266,7 +266,7 @@ public final class PollLoop<K, V> implements Runnable {
                 commit("interval");
             } else if (transactions.openRecords() >= settings.commitMaxRecords()) {
                 commit("max records");
-            } else if (settings.commitEager() && age >= settings.commitEagerMinMs()
+            } else if (settings.commitEager() && transactions.sinceLastCommitMs() >= settings.commitEagerMinMs()
                     && partitions.caughtUp(maxPollRecords)) {
                 commit("caught up");
             }

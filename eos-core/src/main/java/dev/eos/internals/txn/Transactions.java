@@ -61,6 +61,8 @@ public final class Transactions {
     private ProducerSlot current;
     /** The commit running on the committer thread, or null. */
     private CommitJob committing;
+    /** When the last commit was handed to the committer (poll thread); start-up counts as one. */
+    private long lastCommitStartNanos = System.nanoTime();
     private volatile boolean abandoned;
 
     /** The transaction outputs go into, or null. */
@@ -100,6 +102,11 @@ public final class Transactions {
 
     public long openAgeMs() {
         return open == null ? 0 : open.ageMs();
+    }
+
+    /** Milliseconds since the last commit started (since start-up when none has). */
+    public long sinceLastCommitMs() {
+        return (System.nanoTime() - lastCommitStartNanos) / 1_000_000L;
     }
 
     public int openRecords() {
@@ -153,6 +160,7 @@ public final class Transactions {
         ConsumerGroupMetadata metadata = offsets.isEmpty() ? null : group.get();
         CommitJob job = new CommitJob(current, reason, offsets, open.records, open.state);
         committing = job;
+        lastCommitStartNanos = System.nanoTime();
         current = current == slots[0] ? slots[1] : slots[0];
         clearOpen();
         Producer<byte[], byte[]> p = job.slot.producer;
