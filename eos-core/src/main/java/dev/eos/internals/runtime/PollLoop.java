@@ -282,6 +282,11 @@ public final class PollLoop<K, V> implements Runnable {
         long interval = settings.commitIntervalMs();
         long untilCommit = transactions.isOpen() ? Math.max(0, interval - transactions.openAgeMs())
                 : Math.max(interval, 100);
+        if (transactions.isOpen() && settings.commitEager() && partitions.caughtUp(maxPollRecords)) {
+            // wake up when the early commit is due, not when the next record arrives
+            untilCommit = Math.min(untilCommit,
+                    Math.max(1, settings.commitEagerMinMs() - transactions.sinceLastCommitMs()));
+        }
         return running > 0 ? Math.min(untilCommit, 2) : untilCommit;
     }
 
