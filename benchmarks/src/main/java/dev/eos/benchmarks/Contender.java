@@ -147,7 +147,8 @@ enum Contender {
         if (scenario == Scenario.STATE) {
             builder.store(COUNTS).config("state.dir", Files.createTempDirectory("bench-eos-").toString());
         }
-        ScheduledExecutorService remote = null;
+        // io-async's remote call: completed by a scheduler after its wait, no thread held meanwhile
+        ScheduledExecutorService calls = scenario == Scenario.IO_ASYNC ? Executors.newScheduledThreadPool(2) : null;
         if (scenario == Scenario.STATE) {
             builder.processor((r, ctx) -> {
                 KeyValueStore<String, Long> counts = ctx.store(COUNTS);
@@ -156,10 +157,7 @@ enum Contender {
                 counts.put(r.key(), next);
                 ctx.emit(out, r.key(), Long.toString(next));
             });
-        } else if (scenario == Scenario.IO_ASYNC) {
-            // the remote call: completed by a scheduler after its wait, no thread held meanwhile
-            ScheduledExecutorService calls = Executors.newScheduledThreadPool(2);
-            remote = calls;
+        } else if (calls != null) {
             builder.config("max.in.flight.records", ASYNC_IN_FLIGHT).concurrency(4).asyncProcessor((r, ctx) -> {
                 CompletableFuture<Void> call = new CompletableFuture<>();
                 calls.schedule(() -> {
@@ -184,7 +182,6 @@ enum Contender {
                 .config(EXTRA_EOS_CONFIG)
                 .build();
         p.start();
-        ScheduledExecutorService calls = remote;
         return () -> {
             p.close(Duration.ofSeconds(30));
             if (calls != null) {

@@ -1,17 +1,17 @@
 package dev.eos.benchmarks;
 
+import dev.eos.testkit.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the {@code parallel-consumer-tx} contender in a JVM of its own (Parallel Consumer needs kafka-clients
  * 3.x, this harness runs 4.x): {@code java -cp} the classes and class path of the module
- * {@code benchmarks/parallel-consumer}, which {@code ./eos bench} builds. Closing the handle sends SIGTERM
- * (the contender closes itself cleanly) and waits for the process.
+ * {@code benchmarks/parallel-consumer}, which {@code ./eos bench} builds, as a {@link ChildJvm}. Closing the
+ * handle sends SIGTERM (the contender closes itself cleanly) and waits for the process.
  */
 final class ParallelConsumerProcess {
 
@@ -29,18 +29,13 @@ final class ParallelConsumerProcess {
                     + "package -pl benchmarks/parallel-consumer -am (./eos bench does)");
         }
         String cp = module.resolve("classes") + File.pathSeparator + Files.readString(classpath).trim();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = Files.createTempFile("bench-" + app + "-", ".log");
-        Process process = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", cp, MAIN, bootstrap, app, input, output,
-                scenario.label(), Integer.toString(concurrency)))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ChildJvm jvm = ChildJvm.start("bench-" + app, cp, MAIN, List.of(bootstrap, app, input, output,
+                scenario.label(), Integer.toString(concurrency)), List.of("-Xmx1g"),
+                Path.of(System.getProperty("java.io.tmpdir")));
         return () -> {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                EndToEndBenchmark.say("parallel-consumer-tx did not stop within 60 s; killed (log: " + log + ")");
-            } else if (process.exitValue() != 0 && process.exitValue() != 143) {
-                EndToEndBenchmark.say("parallel-consumer-tx exited with " + process.exitValue() + " (log: " + log + ")");
+            if (!jvm.stop(60)) {
+                EndToEndBenchmark.say("parallel-consumer-tx did not stop within 60 s; killed (log: " + jvm.logFile()
+                        + ")");
             }
         };
     }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Java program in a child JVM with this JVM's class path, its output in a log file, and the faults tests inject:
+ * A Java program in a child JVM (with this JVM's class path unless given another), its output in a log file, and the faults tests inject:
  * SIGKILL ({@link #kill()}), SIGSTOP/SIGCONT ({@link #pause()}, {@link #resume()}) and a clean SIGTERM
  * ({@link #stop(long)}). Needs a POSIX {@code kill} command for the signals other than SIGKILL and SIGTERM.
  */
@@ -34,11 +34,20 @@ public final class ChildJvm {
      */
     public static ChildJvm start(String name, String mainClass, List<String> args, List<String> jvmOptions,
             Path logDir) {
+        return start(name, System.getProperty("java.class.path"), mainClass, args, jvmOptions, logDir);
+    }
+
+    /**
+     * The same with another class path than this JVM's, for a program that needs other versions of its
+     * libraries.
+     */
+    public static ChildJvm start(String name, String classPath, String mainClass, List<String> args,
+            List<String> jvmOptions, Path logDir) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of("-cp", classPath, mainClass));
         cmd.addAll(args);
         try {
             Files.createDirectories(logDir);

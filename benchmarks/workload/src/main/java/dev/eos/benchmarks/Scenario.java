@@ -70,9 +70,8 @@ public enum Scenario {
 
     /** The transform every contender applies: {@code out:<input value>}, after the record's wait. */
     public String transform(String value) throws InterruptedException {
-        long ms = workMs(idOf(value));
-        if (ms > 0) {
-            waitFor(ms);
+        if (waits()) {
+            waitFor(workMs(idOf(value)));
         }
         return output(value);
     }

@@ -282,12 +282,15 @@ public final class PollLoop<K, V> implements Runnable {
         long interval = settings.commitIntervalMs();
         long untilCommit = transactions.isOpen() ? Math.max(0, interval - transactions.openAgeMs())
                 : Math.max(interval, 100);
-        if (transactions.isOpen() && settings.commitEager() && partitions.caughtUp(maxPollRecords)) {
-            // wake up when the early commit is due, not when the next record arrives
-            untilCommit = Math.min(untilCommit,
-                    Math.max(1, settings.commitEagerMinMs() - transactions.sinceLastCommitMs()));
+        long timeout = running > 0 ? Math.min(untilCommit, 2) : untilCommit;
+        if (timeout > 1 && transactions.isOpen() && settings.commitEager()) {
+            // wake up when the early commit is due, not when the next record arrives (lags read only if sooner)
+            long eagerDue = Math.max(1, settings.commitEagerMinMs() - transactions.sinceLastCommitMs());
+            if (eagerDue < timeout && partitions.caughtUp(maxPollRecords)) {
+                timeout = eagerDue;
+            }
         }
-        return running > 0 ? Math.min(untilCommit, 2) : untilCommit;
+        return timeout;
     }
 
     private Work track(PartitionTracker t, ConsumerRecord<byte[], byte[]> r, long now) {
