@@ -177,8 +177,13 @@ public final class EosConfig extends AbstractConfig {
     public static final String STATE_DIR_CONFIG = "state.dir";
     private static final String STATE_DIR_DOC = "Directory of the persistent state stores; each instance keeps "
             + "<state.dir>/<application.id> and locks it, so two instances cannot share one. Empty: "
-            + "<java.io.tmpdir>/eos-state. After a clean close the stores restart from their local copy; after an "
-            + "unclean stop they are rebuilt from their changelog topics.";
+            + "<java.io.tmpdir>/eos-state. A local store records, with each commit folded into it, where it "
+            + "stands in its changelog: after a clean close it restarts as it is, after a crash it restores only the "
+            + "changelog records past that position (docs/state.md says when it is rebuilt instead).";
+
+    public static final String STATE_CLEANUP_DELAY_MS_CONFIG = "state.cleanup.delay.ms";
+    private static final String STATE_CLEANUP_DELAY_MS_DOC = "How long the local state of a partition this instance "
+            + "no longer owns is kept before it is deleted (kept, it spares a restore if the partition comes back).";
 
     public static final String STATE_MEMORY_BYTES_CONFIG = "state.memory.bytes";
     private static final String STATE_MEMORY_BYTES_DOC = "Off-heap memory shared by every RocksDB store of the "
@@ -246,6 +251,8 @@ public final class EosConfig extends AbstractConfig {
             .define(DRAIN_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 600_000), Importance.LOW,
                     DRAIN_TIMEOUT_MS_DOC)
             .define(STATE_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, STATE_DIR_DOC)
+            .define(STATE_CLEANUP_DELAY_MS_CONFIG, Type.LONG, 600_000L, Range.atLeast(0), Importance.LOW,
+                    STATE_CLEANUP_DELAY_MS_DOC)
             .define(STATE_MEMORY_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024 * 1024),
                     Importance.MEDIUM, STATE_MEMORY_BYTES_DOC)
             .define(CHANGELOG_REPLICATION_FACTOR_CONFIG, Type.INT, -1, Range.between(-1, Short.MAX_VALUE),

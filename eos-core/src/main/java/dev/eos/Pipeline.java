@@ -128,8 +128,8 @@ public final class Pipeline<K, V> implements AutoCloseable {
         AsyncProcessor<K, V> processor = b.processor;
         KafkaClients clients = b.clients;
         MeterRegistry registry = b.meterRegistry;
-        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, outputs, stores, () -> new PollLoop<>(
-                settings, inputs, outputTopics, stores, keys, values, processor, lifecycle, clients,
+        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, outputs, stores, changelogs -> new PollLoop<>(
+                settings, inputs, outputTopics, stores, changelogs, keys, values, processor, lifecycle, clients,
                 registry == null ? PipelineMetrics.NOOP : new MicrometerMetrics(registry, settings.applicationId()),
                 status));
     }
@@ -193,13 +193,12 @@ public final class Pipeline<K, V> implements AutoCloseable {
     }
 
     /**
-     * What the pipeline is doing now: its state, when it last committed, its lag, and the oldest record taken
-     * and not yet sent, with its coordinates and age, so that a hung record shows without reading logs. Cheap:
-     * it reads figures the pipeline refreshes every 100 ms.
+     * What the pipeline is doing now: state, last commit, lag, the oldest record in flight (a hung record shows
+     * without reading logs) and the partitions being restored. Cheap: figures refreshed every 100 ms.
      */
     public PipelineHealth health() {
         return new PipelineHealth(lifecycle.state(), status.lastCommitMs, status.lag, status.recordsInFlight,
-                status.oldestInFlight, status.oldestAgeMs(System.currentTimeMillis()), status.oldestStarted);
+                status.oldestInFlight, status.oldestAgeMs(System.currentTimeMillis()), status.oldestStarted, status);
     }
 
     /** The application id of this pipeline. */
@@ -392,6 +391,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
             }
             EosConfig config = new EosConfig(props);
             StoreDeclarations.check(stores.values(), inputTopics, outputTopics.keySet(),
+                    config.getString(EosConfig.DEAD_LETTER_TOPIC_CONFIG),
                     config.getString(EosConfig.APPLICATION_ID_CONFIG), config.getString(EosConfig.ORDERING_CONFIG));
             return new Pipeline<>(this, config);
         }

@@ -2,6 +2,7 @@ package dev.eos;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,9 +20,11 @@ public final class PipelineHealth {
     private final String oldestInFlight;
     private final long oldestAgeMs;
     private final boolean oldestStarted;
+    private final Map<String, Long> restoring;
 
     PipelineHealth(Pipeline.State state, long lastCommitMs, long lag, long recordsInFlight, String oldestInFlight,
-            long oldestAgeMs, boolean oldestStarted) {
+            long oldestAgeMs, boolean oldestStarted, dev.eos.internals.metrics.LiveStatus status) {
+        this.restoring = status.restoring;
         this.state = state;
         this.lastCommitMs = lastCommitMs;
         this.lag = lag;
@@ -69,11 +72,21 @@ public final class PipelineHealth {
         return oldestStarted;
     }
 
+    /**
+     * The assigned partitions whose state stores are being restored (they do not run until restored), as
+     * {@code topic-partition}, each with the changelog records its restore still has to read (as of its last
+     * batch); empty when none is. A stateless pipeline never restores.
+     */
+    public Map<String, Long> restoring() {
+        return restoring;
+    }
+
     @Override
     public String toString() {
         return "PipelineHealth[state=" + state + ", lastCommit=" + lastCommit().map(Instant::toString).orElse("none")
                 + ", lag=" + lag + ", inFlight=" + recordsInFlight + ", oldest="
                 + (oldestInFlight == null ? "none" : oldestInFlight + " (" + oldestAgeMs + " ms"
-                        + (oldestStarted ? ", started" : ", queued") + ")") + "]";
+                        + (oldestStarted ? ", started" : ", queued") + ")")
+                + (restoring.isEmpty() ? "" : ", restoring=" + restoring) + "]";
     }
 }

@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,9 +33,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Stateful pipelines in this JVM against the real local cluster: a count per key whose emitted values must be
- * exactly 1, 2, ..., n per key (n = the key's records in the input) across clean restarts (checkpoint), a deleted or corrupted
- * local store (rebuilt from the changelog), partitions moving to another instance (restored there), and the
- * errors for a shared state directory and a changelog that is not compacted.
+ * exactly 1, 2, ..., n per key (n = the key's records in the input) across clean restarts (the local copies are
+ * current: the restore reads nothing), a deleted or corrupted local store (rebuilt from the changelog), partitions
+ * moving to another instance (restored there), and the errors for a shared state directory and a changelog that is
+ * not compacted only.
  */
 @WithKafkaCluster
 class StateIT {
@@ -49,8 +52,13 @@ class StateIT {
     }
 
     private static Pipeline<String, String> counter(Fixture f, String instance, Path stateDir, String protocol) {
+        return counter(f, instance, stateDir, protocol, new SimpleMeterRegistry());
+    }
+
+    private static Pipeline<String, String> counter(Fixture f, String instance, Path stateDir, String protocol,
+            MeterRegistry registry) {
         OutputTopic<String, String> out = OutputTopic.of(f.output, Serdes.String(), Serdes.String());
-        return Pipeline.builder(Serdes.String(), Serdes.String())
+        return Pipeline.builder(Serdes.String(), Serdes.String()).meterRegistry(registry)
                 .bootstrapServers(f.bootstrap()).applicationId(f.app).instanceId(instance)
                 .inputTopics(f.input).outputTopic(out).store(COUNTS)
                 .config("state.dir", stateDir.toString())
@@ -101,14 +109,15 @@ class StateIT {
             p.start();
             awaitOutputs(f, 4_000);
             assertThat(p.close(Duration.ofSeconds(30))).isTrue();
-            try (Stream<Path> files = Files.walk(dir)) {
-                assertThat(files.filter(x -> x.endsWith("checkpoint")).count()).as("checkpoints").isEqualTo(4);
-            }
 
-            f.produce(3_000); // a restart from the checkpoints
-            p = counter(f, "i1", dir);
+            f.produce(3_000); // a restart from the local copies, flushed by the clean close
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            p = counter(f, "i1", dir, "classic", registry);
             p.start();
             awaitOutputs(f, 7_000);
+            assertThat(registry.get("eos.restore.records").functionCounter().count())
+                    .as("changelog records restored after a clean close").isZero();
+            assertThat(p.health().restoring()).isEmpty();
             assertThat(p.close(Duration.ofSeconds(30))).isTrue();
 
             deleteRecursively(dir); // the local copy is gone: rebuilt from the changelog
@@ -151,9 +160,8 @@ class StateIT {
             awaitOutputs(f, 12_000);
             assertThat(second.close(Duration.ofSeconds(30))).isTrue();
             assertCountsExactlyOnce(f);
-            try (Stream<Path> files = Files.walk(tmp.resolve(protocol + "-i2"))) {
-                assertThat(files.filter(x -> x.endsWith("checkpoint")).count()).as("i2 ended with every partition")
-                        .isEqualTo(4);
+            try (Stream<Path> files = Files.list(tmp.resolve(protocol + "-i2").resolve(f.app).resolve("counts"))) {
+                assertThat(files.count()).as("i2 ended with a local copy of every partition").isEqualTo(4);
             }
         }
     }
@@ -183,18 +191,19 @@ class StateIT {
         }
     }
 
-    @Test
-    void shouldRefuseAChangelogThatIsNotCompacted(KafkaCluster kafka) throws Exception {
-        try (Fixture f = new Fixture(kafka, "state-policy", 2)) {
+    @ParameterizedTest(name = "cleanup.policy={0}")
+    @ValueSource(strings = {"delete", "compact,delete"})
+    void shouldRefuseAChangelogThatIsNotCompactedOnly(String policy, KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "state-policy-" + policy.replace(',', '-'), 2)) {
             String changelog = COUNTS.changelogTopic(f.app);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, f.bootstrap()))) {
                 admin.createTopics(List.of(new NewTopic(changelog, 2, (short) 1)
-                        .configs(Map.of("cleanup.policy", "delete")))).all().get();
+                        .configs(Map.of("cleanup.policy", policy)))).all().get();
             }
             Pipeline<String, String> p = counter(f, "i1", tmp.resolve("p"));
             assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("changelog topic '" + changelog + "'")
-                    .hasMessageContaining("cleanup.policy=delete");
+                    .hasMessageContaining("cleanup.policy=" + policy);
             assertThat(p.state()).isEqualTo(Pipeline.State.FAILED);
         }
     }

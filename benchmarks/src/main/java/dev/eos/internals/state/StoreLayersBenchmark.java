@@ -52,8 +52,8 @@ public class StoreLayersBenchmark {
 
     private Path dir;
     private RocksResources rocks;
-    private StorePartition partition;
-    private PartitionStores epoch;
+    private LocalStore partition;
+    private EpochStores epoch;
     private final List<StateWrites> pending = new ArrayList<>();
     private final String[] keys = new String[KEYS];
     private int next;
@@ -68,15 +68,15 @@ public class StoreLayersBenchmark {
         } else {
             store = new MemoryBaseStore();
         }
-        partition = new StorePartition(COUNTS, 0, "bench-counts-changelog", store);
+        partition = new LocalStore(COUNTS, 0, "bench-counts-changelog", null, store);
         List<byte[][]> initial = new ArrayList<>();
         for (int i = 0; i < KEYS; i++) {
             keys[i] = "key-" + i;
             initial.add(new byte[][] {Serdes.String().serializer().serialize("t", keys[i]),
                 Serdes.Long().serializer().serialize("t", (long) i)});
         }
-        store.write(initial);
-        epoch = new PartitionStores(Map.of("counts", partition));
+        store.write(initial, null);
+        epoch = new EpochStores(Map.of("counts", partition));
     }
 
     @TearDown(Level.Trial)
@@ -115,7 +115,9 @@ public class StoreLayersBenchmark {
         StateWrites w = attempt.complete();
         pending.add(w);
         if (pending.size() == 1_000) {
-            StateWrites.foldAll(pending);
+            TransactionWrites t = new TransactionWrites();
+            pending.forEach(t::add);
+            t.fold();
             pending.clear();
         }
         return w;

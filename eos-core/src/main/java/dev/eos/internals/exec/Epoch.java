@@ -11,7 +11,7 @@ public final class Epoch {
     /** True once this epoch is dropped: results of its records are ignored. */
     public volatile boolean discarded;
     /** The partition's stores as this epoch sees them (its own overlays), or null for a stateless pipeline. */
-    public volatile dev.eos.internals.state.PartitionStores stores;
+    public volatile dev.eos.internals.state.EpochStores stores;
 
     /** Whether a record of this epoch that has {@code started} (or not) may still run. */
     public boolean mayRun(boolean started) {

@@ -13,7 +13,13 @@ public final class LiveStatus {
     public volatile long recordsInFlight;
     /** Records completed but held behind an earlier record of their partition. */
     public volatile long recordsHeld;
-    /** Assigned partitions paused by back-pressure. */
+    /** Partitions whose stores are being restored, as {@code topic-partition}, with the records still to read. */
+    public volatile java.util.Map<String, Long> restoring = java.util.Map.of();
+    /** Changelog records still to read by the restores running, as of their last batches. */
+    public volatile long restoreRemaining;
+    /** Changelog records read by restores since start. */
+    public volatile long restoredRecords;
+    /** Assigned partitions paused by back-pressure (not those waiting for their restore). */
     public volatile long partitionsPaused;
     /** Records behind the high watermarks of the assigned partitions, as of the last fetch; -1 if unknown. */
     public volatile long lag = -1;

@@ -148,8 +148,13 @@ public final class MicrometerMetrics implements PipelineMetrics {
                 s -> s.recordsInFlight);
         gauge("eos.records.held", "completed records held behind an earlier record of their partition", "records",
                 status, s -> s.recordsHeld);
-        gauge("eos.partitions.paused", "assigned partitions paused by back-pressure", "partitions", status,
-                s -> s.partitionsPaused);
+        gauge("eos.partitions.paused", "assigned partitions paused by back-pressure (restoring ones are not "
+                + "counted)", "partitions", status, s -> s.partitionsPaused);
+        gauge("eos.restore.remaining", "changelog records the running restores still have to read", "records",
+                status, s -> s.restoreRemaining);
+        gauges.add(io.micrometer.core.instrument.FunctionCounter.builder("eos.restore.records", status,
+                s -> s.restoredRecords).description("changelog records read by restores").baseUnit("records")
+                .tags(tags).register(registry));
         gauge("eos.consumer.lag", "records behind the high watermarks of the assigned partitions (-1: unknown)",
                 "records", status, s -> s.lag);
         gauge("eos.records.oldest.age", "age of the oldest record taken and not yet sent", "seconds", status,

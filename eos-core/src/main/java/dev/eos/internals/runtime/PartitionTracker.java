@@ -21,8 +21,6 @@ public final class PartitionTracker {
     public final TopicPartition tp;
     public final Epoch epoch = new Epoch();
     private final ArrayDeque<Work> pending = new ArrayDeque<>();
-    /** The committed position: where processing resumes after an abort; -1 until known. */
-    long committed = -1;
     private long bytes;
 
     public PartitionTracker(TopicPartition tp) {

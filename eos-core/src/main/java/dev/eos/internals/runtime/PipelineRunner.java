@@ -6,7 +6,7 @@ import dev.eos.internals.state.ChangelogTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -22,7 +22,7 @@ public final class PipelineRunner {
     private final List<String> inputs;
     private final List<String> outputs;
     private final Map<String, StoreDefinition<?, ?>> stores;
-    private final Supplier<PollLoop<?, ?>> loops;
+    private final Function<Map<String, ChangelogTopics.Changelog>, PollLoop<?, ?>> loops;
     private volatile boolean closeRequested;
     private volatile PollLoop<?, ?> loop;
     private volatile Thread thread;
@@ -30,10 +30,11 @@ public final class PipelineRunner {
     /**
      * @param outputs every topic the pipeline writes to, the dead-letter topic included
      * @param stores the declared state stores, whose changelog topics are created or checked
-     * @param loops creates the poll loop once the topics are checked
+     * @param loops creates the poll loop once the topics are checked, given the changelog topics found
      */
     public PipelineRunner(Settings settings, Lifecycle lifecycle, KafkaClients clients, List<String> inputs,
-            List<String> outputs, Map<String, StoreDefinition<?, ?>> stores, Supplier<PollLoop<?, ?>> loops) {
+            List<String> outputs, Map<String, StoreDefinition<?, ?>> stores,
+            Function<Map<String, ChangelogTopics.Changelog>, PollLoop<?, ?>> loops) {
         this.settings = settings;
         this.lifecycle = lifecycle;
         this.clients = clients;
@@ -46,6 +47,7 @@ public final class PipelineRunner {
     /** See {@code Pipeline.start()}. */
     public void start() {
         lifecycle.transition(State.STARTING);
+        Map<String, ChangelogTopics.Changelog> changelogs = Map.of();
         try {
             if (!TopicCheck.allExist(clients, settings, inputs, outputs, () -> closeRequested)) {
                 lifecycle.transitionIfPossible(State.STOPPING);
@@ -54,7 +56,7 @@ public final class PipelineRunner {
             }
             if (!stores.isEmpty()) {
                 try (Admin admin = clients.admin(settings.adminConfigs())) {
-                    ChangelogTopics.ensure(admin, settings.applicationId(), inputs.get(0), stores.values(),
+                    changelogs = ChangelogTopics.ensure(admin, settings.applicationId(), inputs.get(0), stores.values(),
                             settings.changelogReplicationFactor());
                 }
             }
@@ -62,7 +64,7 @@ public final class PipelineRunner {
             lifecycle.fail(e);
             throw e;
         }
-        PollLoop<?, ?> l = loops.get();
+        PollLoop<?, ?> l = loops.apply(changelogs);
         loop = l;
         Thread t = new Thread(l, "eos-" + settings.applicationId() + "-poll");
         thread = t;

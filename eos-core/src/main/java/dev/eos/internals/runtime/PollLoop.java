@@ -16,6 +16,7 @@ import dev.eos.internals.failure.FailurePolicy;
 import dev.eos.internals.flow.InFlightLimits;
 import dev.eos.internals.metrics.LiveStatus;
 import dev.eos.internals.metrics.PipelineMetrics;
+import dev.eos.internals.state.ChangelogTopics;
 import dev.eos.internals.state.StateManager;
 import dev.eos.internals.txn.StopRequestedException;
 import dev.eos.internals.txn.Transactions;
@@ -39,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * The poll thread ({@code eos-<app>-poll}) of a pipeline: it owns the consumer, takes records into their
  * partition's {@link PartitionTracker}, hands them to the {@link Dispatcher}, takes back the completed ones, sends
  * each partition's completed prefix into the open transaction ({@link Transactions}), decides when to commit, and
- * pauses partitions over their share of the in-flight limits. Rebalances are handled by {@link RebalanceHandler},
- * partition state by {@link Partitions}.
+ * pauses partitions over their share of the in-flight limits ({@link BackPressure}). Rebalances are handled by
+ * {@link RebalanceHandler}; each assigned partition is owned by its {@link PartitionTask} in {@link PartitionTasks}.
  *
  * @param <K> input key type
  * @param <V> input value type
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class PollLoop<K, V> implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+    /** How often local state of partitions no longer owned is looked at for deletion. */
+    private static final long CLEANUP_CHECK_MS = 30_000;
 
     final String app;
     final Settings settings;
@@ -61,7 +64,6 @@ public final class PollLoop<K, V> implements Runnable {
     private final InFlightLimits limits;
     private final RecordRunner<K, V> runner;
     private final AttemptWatchdog watchdog;
-    private final int maxPollRecords;
     final ConcurrentLinkedQueue<Work> completions = new ConcurrentLinkedQueue<>();
     final PipelineMetrics metrics;
     private final LiveStatus status;
@@ -69,10 +71,15 @@ public final class PollLoop<K, V> implements Runnable {
     Consumer<byte[], byte[]> consumer;
     Transactions transactions;
     Dispatcher dispatcher;
-    Partitions partitions;
+    PartitionTasks partitions;
+    private BackPressure backPressure;
+    private CommitSchedule schedule;
+    private InputStatus inputStatus;
+    private long lastCleanUpMs;
     /** The local state, or null for a stateless pipeline. */
     StateManager state;
     private final Map<String, StoreDefinition<?, ?>> stores;
+    private final Map<String, ChangelogTopics.Changelog> changelogs;
     private volatile boolean stopRequested;
     private volatile boolean starting = true;
     private volatile Thread thread;
@@ -82,7 +89,8 @@ public final class PollLoop<K, V> implements Runnable {
     private int running;
 
     public PollLoop(Settings settings, List<String> inputTopics, Map<String, OutputTopic<?, ?>> outputTopics,
-            Map<String, StoreDefinition<?, ?>> stores, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, AsyncProcessor<K, V> processor,
+            Map<String, StoreDefinition<?, ?>> stores, Map<String, ChangelogTopics.Changelog> changelogs,
+            Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, AsyncProcessor<K, V> processor,
             Lifecycle lifecycle, KafkaClients clients, PipelineMetrics metrics, LiveStatus status) {
         this.app = settings.applicationId();
         this.settings = settings;
@@ -93,11 +101,11 @@ public final class PollLoop<K, V> implements Runnable {
         this.processor = processor;
         this.ordering = settings.ordering();
         this.stores = stores;
+        this.changelogs = changelogs;
         this.metrics = metrics;
         this.status = status;
         this.failures = new FailurePolicy(app, settings.failureAction(), settings.deadLetterTopic(), metrics);
         this.limits = new InFlightLimits(settings.maxInFlightRecords(), settings.maxInFlightBytes());
-        this.maxPollRecords = settings.maxPollRecords();
         this.watchdog = settings.processingWarnMs() > 0 || settings.processingTimeoutMs() > 0
                 ? new AttemptWatchdog(app, settings.processingWarnMs(), settings.processingTimeoutMs(), System::nanoTime)
                 : null;
@@ -139,13 +147,17 @@ public final class PollLoop<K, V> implements Runnable {
         try {
             processor.init(RecordContext.forInit(outputTopics, app, settings.instanceId()));
             if (!stores.isEmpty()) {
-                state = new StateManager(app, stores, settings.stateDir(), settings.stateMemoryBytes());
+                state = new StateManager(app, stores, changelogs, settings.stateDir(), settings.stateMemoryBytes(),
+                        settings.stateCleanupDelayMs());
                 state.start(clients.consumer(settings.restoreConsumerConfigs("read_committed", "restore")),
                         clients.consumer(settings.restoreConsumerConfigs("read_uncommitted", "restore-watermarks")));
             }
-            partitions = new Partitions(this, status);
+            partitions = new PartitionTasks(this, status);
+            backPressure = new BackPressure(limits);
+            inputStatus = new InputStatus(status);
             transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics);
             transactions.start();
+            schedule = new CommitSchedule(settings, transactions);
             consumer = clients.consumer(settings.consumerConfigs());
             metrics.bindConsumer(consumer);
             metrics.bindStatus(status);
@@ -216,9 +228,12 @@ public final class PollLoop<K, V> implements Runnable {
         if (transactions != null) {
             transactions.close(fatal != null);
         }
-        if (state != null) {
-            // checkpoints only after a clean stop: after a failure or an abandoned close a commit may still land
-            state.close(fatal == null && !abandoned);
+        if (partitions != null) {
+            // a clean close (flushed) only after a clean stop: after a failure or an abandoned close the stores stay
+            // as their last fold left them, described by their own positions
+            partitions.closeAll(fatal == null && !abandoned);
+        } else if (state != null) {
+            state.close(false);
         }
         if (abandoned) {
             log.warn("[app={}] close timed out: producers closed without committing or aborting; the broker aborts "
@@ -242,13 +257,16 @@ public final class PollLoop<K, V> implements Runnable {
     // ------------------------------------------------------------------ one iteration
 
     private void iterate() {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollTimeoutMs()));
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(schedule.pollTimeoutMs(consumer, running)));
+        partitions.closeSuspended(consumer); // revoked and not assigned back by the rebalance this poll ran
         long now = System.currentTimeMillis();
         if (!records.isEmpty()) {
             List<Work> batch = new ArrayList<>(records.count());
             for (TopicPartition tp : records.partitions()) {
+                PartitionTask task = partitions.task(tp);
                 PartitionTracker t = partitions.trackerFor(tp);
                 for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                    task.taken(r.offset());
                     batch.add(track(t, r, now));
                 }
             }
@@ -256,47 +274,23 @@ public final class PollLoop<K, V> implements Runnable {
         }
         transactions.finishCommit(false);
         if (state != null) {
-            partitions.resumeRestored(state);
+            partitions.resumeRestored();
         }
         drainCompletions();
         advanceAll();
-        if (transactions.isOpen() && !transactions.isCommitting()) {
-            long age = transactions.openAgeMs();
-            if (age >= settings.commitIntervalMs()) {
-                commit("interval");
-            } else if (transactions.openRecords() >= settings.commitMaxRecords()) {
-                commit("max records");
-            } else if (settings.commitEager() && transactions.sinceLastCommitMs() >= settings.commitEagerMinMs()
-                    && partitions.caughtUp(maxPollRecords)) {
-                commit("caught up");
-            }
+        String commitReason = schedule.due(consumer);
+        if (commitReason != null) {
+            commit(commitReason);
         }
-        partitions.applyBackPressure(limits);
-        partitions.refreshStatus(status, now);
-    }
-
-    private long pollTimeoutMs() {
-        if (transactions.isCommitting()) {
-            return 1; // to start the next commit soon after this one returns
+        backPressure.apply(partitions, consumer);
+        inputStatus.refresh(partitions, consumer, backPressure, state, now);
+        if (state != null && now - lastCleanUpMs >= CLEANUP_CHECK_MS) {
+            lastCleanUpMs = now;
+            state.cleanUp(now);
         }
-        long interval = settings.commitIntervalMs();
-        long untilCommit = transactions.isOpen() ? Math.max(0, interval - transactions.openAgeMs())
-                : Math.max(interval, 100);
-        long timeout = running > 0 ? Math.min(untilCommit, 2) : untilCommit;
-        if (timeout > 1 && transactions.isOpen() && settings.commitEager()) {
-            // wake up when the early commit is due, not when the next record arrives (lags read only if sooner)
-            long eagerDue = Math.max(1, settings.commitEagerMinMs() - transactions.sinceLastCommitMs());
-            if (eagerDue < timeout && partitions.caughtUp(maxPollRecords)) {
-                timeout = eagerDue;
-            }
-        }
-        return timeout;
     }
 
     private Work track(PartitionTracker t, ConsumerRecord<byte[], byte[]> r, long now) {
-        if (t.committed < 0) {
-            t.committed = r.offset();
-        }
         Object key;
         switch (ordering) {
             case KEY:

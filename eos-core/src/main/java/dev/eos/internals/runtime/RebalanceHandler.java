@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer's rebalance callbacks, run on the poll thread inside {@code poll}: partitions revoked are drained
- * and committed before the callback returns (their next owner starts from there); partitions lost are aborted
- * and dropped. Once the loop is closing (its final commit done) the callbacks only drop.
+ * and committed before the callback returns (their next owner starts from there), and their tasks suspended (closed
+ * clean after the poll unless assigned straight back); partitions lost are aborted and their tasks closed dirty.
+ * Once the loop is closing (its final commit done) the callbacks only end the epochs; the tasks close with the loop.
  */
 final class RebalanceHandler implements ConsumerRebalanceListener {
 
@@ -33,7 +34,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             return false;
         }
         if (loop.closing) {
-            loop.partitions.drop(partitions);
+            loop.partitions.revoked(partitions);
             return false; // the stores are closed with the loop
         }
         loop.lifecycle.transitionIfPossible(State.REBALANCING);
@@ -52,15 +53,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
                     partitions);
             loop.drainAndCommit(revoked, "revoke");
         }
-        loop.partitions.drop(partitions);
-        closeStores(partitions);
-    }
-
-    /** Closes the stores of partitions taken away (with a checkpoint: nothing of theirs is open or committing). */
-    private void closeStores(Collection<TopicPartition> partitions) {
-        if (loop.state != null) {
-            loop.state.close(partitions);
-        }
+        loop.partitions.revoked(partitions);
     }
 
     @Override
@@ -71,18 +64,14 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         log.warn("[app={}] partitions lost {}: aborting the open transaction and dropping their work", loop.app,
                 partitions);
         loop.abortAndReset();
-        loop.partitions.drop(partitions);
-        closeStores(partitions);
+        loop.partitions.lost(partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty()) {
             log.info("[app={}] partitions assigned {}", loop.app, new ArrayList<>(partitions));
-            if (loop.state != null) {
-                loop.consumer.pause(partitions); // until their stores are restored
-                loop.state.assigned(partitions);
-            }
+            loop.partitions.assigned(partitions);
         }
         loop.metrics.rebalanced();
         if (!loop.stopRequested()) {

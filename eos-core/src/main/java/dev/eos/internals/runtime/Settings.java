@@ -142,6 +142,10 @@ public final class Settings {
                 : java.nio.file.Path.of(dir);
     }
 
+    public long stateCleanupDelayMs() {
+        return config.getLong(EosConfig.STATE_CLEANUP_DELAY_MS_CONFIG);
+    }
+
     public long stateMemoryBytes() {
         return config.getLong(EosConfig.STATE_MEMORY_BYTES_CONFIG);
     }

@@ -14,7 +14,7 @@ import java.util.Map;
 public final class AttemptState {
 
     private final Map<String, StoreDefinition<?, ?>> declared;
-    private final PartitionStores stores;
+    private final EpochStores stores;
     private final String source;
     private final Map<String, AttemptStore<?, ?>> opened = new LinkedHashMap<>(2);
 
@@ -23,7 +23,7 @@ public final class AttemptState {
      * @param stores the stores of the record's partition epoch
      * @param source the record's coordinates, for error messages
      */
-    public AttemptState(Map<String, StoreDefinition<?, ?>> declared, PartitionStores stores, String source) {
+    public AttemptState(Map<String, StoreDefinition<?, ?>> declared, EpochStores stores, String source) {
         this.declared = declared;
         this.stores = stores;
         this.source = source;
@@ -38,7 +38,7 @@ public final class AttemptState {
                 throw new IllegalArgumentException("Store '" + definition.name() + "' is not declared on this "
                         + "pipeline; declared: " + declared.keySet());
             }
-            PartitionStores.Layered layered = stores.get(definition.name());
+            EpochStores.Layered layered = stores.get(definition.name());
             s = new AttemptStore<>(definition, layered, source);
             opened.put(definition.name(), s);
         }
@@ -53,8 +53,8 @@ public final class AttemptState {
         List<Write> writes = null;
         for (AttemptStore<?, ?> s : opened.values()) {
             s.close();
-            PartitionStores.Layered layered = s.layered();
-            StorePartition sp = layered.store;
+            EpochStores.Layered layered = s.layered();
+            LocalStore sp = layered.store;
             for (Map.Entry<byte[], byte[]> e : s.writes().entrySet()) {
                 if (writes == null) {
                     writes = new ArrayList<>();

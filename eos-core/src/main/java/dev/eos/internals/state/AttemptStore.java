@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.Serializer;
 final class AttemptStore<K, V> implements KeyValueStore<K, V> {
 
     private final StoreDefinition<K, V> definition;
-    private final PartitionStores.Layered layered;
+    private final EpochStores.Layered layered;
     private final String topic;
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
@@ -32,7 +32,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
     private final List<MergedIterator<K, V>> iterators = new ArrayList<>(0);
     private boolean closed;
 
-    AttemptStore(StoreDefinition<K, V> definition, PartitionStores.Layered layered, String source) {
+    AttemptStore(StoreDefinition<K, V> definition, EpochStores.Layered layered, String source) {
         this.definition = definition;
         this.layered = layered;
         this.topic = layered.store.changelog.topic();
@@ -115,7 +115,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
 
     private KeyValueIterator<K, V> scan(byte[] from, byte[] to, byte[] prefix) {
         checkOpen();
-        StorePartition sp = layered.store;
+        LocalStore sp = layered.store;
         sp.scanOpened(); // before the base cursor: overlay entries folded from here on stay until the scan ends
         NavigableMap<byte[], byte[]> mine = KeyOrder.view(own, from, to);
         Cursor[] cursors;
@@ -176,7 +176,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
         }
     }
 
-    PartitionStores.Layered layered() {
+    EpochStores.Layered layered() {
         return layered;
     }
 

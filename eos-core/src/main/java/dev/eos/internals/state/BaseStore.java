@@ -11,13 +11,19 @@ interface BaseStore {
     /** The committed value of {@code key}, or null. */
     byte[] get(byte[] key);
 
-    /** Applies these writes in order, atomically (a null value deletes). */
-    void write(List<byte[][]> entries);
+    /**
+     * Applies these writes in order and records {@code position} (if not null), atomically: after a crash the store
+     * holds an earlier such batch with its own position, never part of one (a null value deletes).
+     */
+    void write(List<byte[][]> entries, ChangelogPosition position);
+
+    /** The position recorded with the last write that had one, or null (none, or a store that keeps none). */
+    ChangelogPosition position();
 
     /** A cursor over [from, to] (null bounds are open); deletions never appear. */
     Cursor cursor(byte[] from, byte[] to);
 
-    /** Makes what was written durable (before a checkpoint). */
+    /** Makes what was written durable (on a clean close: the next open then restores nothing). */
     void flush();
 
     /** Closes the store; later calls fail with {@link IllegalStateException}. */

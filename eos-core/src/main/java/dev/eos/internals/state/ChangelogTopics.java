@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -24,9 +25,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes sure each store's changelog topic exists with the right shape before a stateful pipeline starts: it
  * creates the missing ones (compacted, as many partitions as the input topic) and rejects existing ones that are
- * not compacted or have another partition count, naming the topic.
+ * not compacted only (compact,delete lets retention delete state), or have another partition count, naming the
+ * topic. It returns what the restore checks a local store's position against.
  */
 public final class ChangelogTopics {
+
+    /**
+     * What a local store's position is checked against when it opens.
+     *
+     * @param topicId the changelog's topic id: a position recorded under another id is of a deleted topic
+     * @param deleteRetentionMs the changelog's {@code delete.retention.ms}: a position older than this may have
+     *     missed tombstones that compaction has dropped since
+     */
+    public record Changelog(Uuid topicId, long deleteRetentionMs) {
+    }
 
     private static final Logger log = LoggerFactory.getLogger(ChangelogTopics.class);
     private static final long TIMEOUT_S = 60;
@@ -36,10 +48,11 @@ public final class ChangelogTopics {
 
     /**
      * @param replicationFactor the replication factor of created topics, or -1 for the broker's default
+     * @return each changelog topic by name
      * @throws IllegalStateException if a changelog exists with the wrong cleanup policy or partition count, or
      *     the cluster cannot be asked
      */
-    public static void ensure(Admin admin, String app, String inputTopic, Collection<StoreDefinition<?, ?>> stores,
+    public static Map<String, Changelog> ensure(Admin admin, String app, String inputTopic, Collection<StoreDefinition<?, ?>> stores,
             int replicationFactor) {
         String prefix = "Cannot start pipeline '" + app + "': ";
         try {
@@ -83,15 +96,23 @@ public final class ChangelogTopics {
             }
             Map<ConfigResource, Config> configs = untilKnown(() -> admin.describeConfigs(resources).all()
                     .get(TIMEOUT_S, TimeUnit.SECONDS));
+            Map<String, Changelog> out = new java.util.HashMap<>();
             for (var e : configs.entrySet()) {
                 ConfigEntry policy = e.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG);
-                String value = policy == null ? "" : policy.value();
-                if (value == null || !value.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                String value = policy == null || policy.value() == null ? "" : policy.value();
+                if (!value.contains(TopicConfig.CLEANUP_POLICY_COMPACT)
+                        || value.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
                     throw new IllegalStateException(prefix + "changelog topic '" + e.getKey().name() + "' has "
-                            + "cleanup.policy=" + value + "; a changelog must be compacted (cleanup.policy=compact), "
-                            + "or the state it holds is deleted with old segments");
+                            + "cleanup.policy=" + value + "; a changelog must be compacted only "
+                            + "(cleanup.policy=compact), or the state it holds is deleted with old segments");
                 }
+                ConfigEntry retention = e.getValue().get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
+                long deleteRetentionMs = retention == null || retention.value() == null ? 86_400_000L
+                        : Long.parseLong(retention.value());
+                String name = e.getKey().name();
+                out.put(name, new Changelog(described.get(name).topicId(), deleteRetentionMs));
             }
+            return out;
         } catch (ExecutionException e) {
             throw new IllegalStateException(prefix + "cannot check the changelog topics: " + e.getCause(),
                     e.getCause());

@@ -16,7 +16,7 @@ final class MemoryBaseStore implements BaseStore {
     }
 
     @Override
-    public void write(List<byte[][]> batch) {
+    public void write(List<byte[][]> batch, ChangelogPosition position) {
         for (byte[][] e : batch) {
             if (e[1] == null) {
                 entries.remove(e[0]);
@@ -24,6 +24,12 @@ final class MemoryBaseStore implements BaseStore {
                 entries.put(e[0], e[1]);
             }
         }
+    }
+
+    /** None: a heap store is rebuilt in full on every assignment. */
+    @Override
+    public ChangelogPosition position() {
+        return null;
     }
 
     @Override

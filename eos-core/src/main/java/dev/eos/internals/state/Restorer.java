@@ -1,13 +1,17 @@
 package dev.eos.internals.state;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,24 +22,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The restore thread ({@code eos-<app>-restore}): it opens the stores of newly assigned partitions and reads their
- * changelogs together, read_committed, from the checkpoint (or the beginning) until the last stable offset equals
- * the high watermark, so that no transaction of a previous owner is still open on them. The other partitions keep
- * running meanwhile; the poll thread resumes a partition when {@link PartitionState#restored} is set.
+ * changelogs together, read_committed, from each local copy's recorded position (or the beginning, when the copy
+ * is not trusted) until the last stable offset equals the high watermark, so that no transaction of a previous
+ * owner is still open on them. Each batch is written with the restore consumer's position after it, so a restore
+ * that stops part way (a rebalance, a crash, a retriable error) resumes where it was. The other partitions keep
+ * running meanwhile; the poll thread resumes a partition when {@link TaskStores#restored} is set.
+ *
+ * <p>Every partition handed over ends settled: restored, cancelled, or failed with the thread (which fails the
+ * pipeline). A retriable error retries the partitions it hit, keeping what they read.
  */
 final class Restorer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Restorer.class);
     private static final long PROGRESS_NS = 10_000_000_000L;
+    private static final long RETRY_MS = 1000;
 
     /** The restore of one store partition. */
     private static final class Task {
-        final PartitionState owner;
-        final StorePartition store;
+        final TaskStores owner;
+        final LocalStore store;
         long start;
         long end;
-        long done;
 
-        Task(PartitionState owner, StorePartition store) {
+        Task(TaskStores owner, LocalStore store) {
             this.owner = owner;
             this.store = store;
         }
@@ -45,14 +54,18 @@ final class Restorer implements Runnable {
     private final StateManager manager;
     private final Consumer<byte[], byte[]> committed;
     private final Consumer<byte[], byte[]> uncommitted;
-    private final BlockingQueue<PartitionState> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<TaskStores> queue = new LinkedBlockingQueue<>();
+    /** Partitions taken from the queue and not begun yet (a retriable error put them back here). */
+    private final Deque<TaskStores> waiting = new ArrayDeque<>();
     private final Map<TopicPartition, Task> active = new HashMap<>();
     /** Partitions being restored, with the time their restore began and the store partitions not yet done. */
-    private final Map<PartitionState, long[]> running = new HashMap<>();
+    private final Map<TaskStores, long[]> running = new HashMap<>();
     private volatile boolean stopped;
     volatile Throwable failure;
     /** Set when a partition finished its restore, so that the poll thread looks for it (and only then). */
-    final java.util.concurrent.atomic.AtomicBoolean finishedAny = new java.util.concurrent.atomic.AtomicBoolean();
+    final AtomicBoolean finishedAny = new AtomicBoolean();
+    /** Changelog records read since start. */
+    final AtomicLong recordsRead = new AtomicLong();
     private long lastProgress = System.nanoTime();
 
     /**
@@ -67,12 +80,20 @@ final class Restorer implements Runnable {
         this.uncommitted = uncommitted;
     }
 
-    void submit(PartitionState p) {
+    void submit(TaskStores p) {
         queue.add(p);
     }
 
     void stop() {
         stopped = true;
+        committed.wakeup();
+    }
+
+    /** A partition was cancelled: the thread looks at once instead of after its current poll. */
+    void wake() {
+        if (!active.isEmpty()) {
+            committed.wakeup();
+        }
     }
 
     @Override
@@ -81,10 +102,16 @@ final class Restorer implements Runnable {
             while (!stopped) {
                 try {
                     step();
+                } catch (org.apache.kafka.common.errors.WakeupException e) {
+                    // a cancellation or the stop: looked at in the next step
                 } catch (RetriableException e) {
-                    log.warn("[app={}] restoring {} failed ({}); retrying", app, running.keySet(), e.toString());
-                    Thread.sleep(1000);
-                    restart();
+                    List<String> hit = new ArrayList<>();
+                    running.keySet().forEach(p -> hit.add(p.input.toString()));
+                    waiting.forEach(p -> hit.add(p.input.toString()));
+                    log.warn("[app={}] restoring {} failed ({}); retrying in {} ms from where each store stands",
+                            app, hit, e.toString(), RETRY_MS);
+                    Thread.sleep(RETRY_MS);
+                    retryRunning();
                 }
             }
         } catch (InterruptedException e) {
@@ -92,12 +119,16 @@ final class Restorer implements Runnable {
         } catch (Throwable e) {
             if (!stopped) {
                 failure = e;
+                log.error("[app={}] the restore thread failed; the pipeline stops: {}", app, e.toString(), e);
             }
         } finally {
-            for (PartitionState p : running.keySet()) {
+            for (TaskStores p : running.keySet()) {
                 p.settled.countDown();
             }
-            for (PartitionState p : queue) {
+            for (TaskStores p : waiting) {
+                p.settled.countDown();
+            }
+            for (TaskStores p : queue) {
                 p.settled.countDown();
             }
             committed.close(Duration.ZERO);
@@ -107,19 +138,20 @@ final class Restorer implements Runnable {
 
     /** Takes new partitions, drops cancelled ones, reads one batch, and finishes what reached its end. */
     private void step() throws InterruptedException {
-        List<PartitionState> fresh = new ArrayList<>();
-        if (active.isEmpty()) {
-            PartitionState p = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (active.isEmpty() && waiting.isEmpty()) {
+            TaskStores p = queue.poll(100, TimeUnit.MILLISECONDS);
             if (p != null) {
-                fresh.add(p);
+                waiting.add(p);
             }
         }
-        queue.drainTo(fresh);
+        queue.drainTo(waiting);
         boolean changed = false;
-        for (PartitionState p : fresh) {
-            changed |= begin(p);
+        while (!waiting.isEmpty()) {
+            TaskStores p = waiting.peekFirst();
+            changed |= begin(p); // a retriable error leaves p and the rest waiting
+            waiting.pollFirst();
         }
-        for (PartitionState p : new ArrayList<>(running.keySet())) {
+        for (TaskStores p : new ArrayList<>(running.keySet())) {
             if (p.cancelled) {
                 active.values().removeIf(t -> t.owner == p);
                 running.remove(p);
@@ -136,43 +168,71 @@ final class Restorer implements Runnable {
         ConsumerRecords<byte[], byte[]> records = committed.poll(Duration.ofMillis(100));
         for (TopicPartition tp : records.partitions()) {
             Task t = active.get(tp);
+            if (t == null || t.owner.cancelled) {
+                continue;
+            }
             List<byte[][]> batch = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                 batch.add(new byte[][] {r.key(), r.value()});
             }
-            t.store.base.write(batch);
-            t.done += batch.size();
+            long position = committed.position(tp);
+            t.store.base.write(batch, t.store.positionAt(position));
+            if (!t.store.definition.isPersistent()) {
+                t.store.restoreFrom = position; // a heap store keeps no position of its own
+            }
+            t.store.restoredRecords += batch.size();
+            t.store.restoreRemaining = Math.max(0, t.end - position);
+            recordsRead.addAndGet(batch.size());
         }
         finishTasksAtTheirEnd();
         progress();
     }
 
-    /** Opens the stores of {@code p} and adds their restores; returns whether any was added. */
-    private boolean begin(PartitionState p) {
+    /**
+     * Opens the stores of {@code p} and adds their restores, each from its copy's position if the copy is trusted
+     * (else wiped, from the beginning); returns whether any was added.
+     */
+    private boolean begin(TaskStores p) {
         if (p.cancelled) {
             p.settled.countDown();
             return false;
         }
         List<TopicPartition> tps = new ArrayList<>();
-        List<Task> tasks = new ArrayList<>();
-        for (StorePartition sp : p.stores.values()) {
+        for (LocalStore sp : p.stores.values()) {
             manager.open(sp);
-            tasks.add(new Task(p, sp));
             tps.add(sp.changelog);
         }
         Map<TopicPartition, Long> begins = committed.beginningOffsets(tps);
         Map<TopicPartition, Long> ends = committed.endOffsets(tps);
-        for (Task t : tasks) {
-            long begin = begins.get(t.store.changelog);
-            t.end = ends.get(t.store.changelog);
-            long from = t.store.restoreFrom;
-            if (from >= 0 && (from < begin || from > t.end)) {
-                log.warn("[app={}] {}: checkpoint {} is outside the changelog {} [{}, {}]; rebuilding it from the "
-                        + "beginning", app, t.store, from, t.store.changelog, begin, t.end);
-                manager.wipe(t.store);
-                from = -1;
+        long now = System.currentTimeMillis();
+        List<Task> tasks = new ArrayList<>();
+        for (LocalStore sp : p.stores.values()) {
+            Task t = new Task(p, sp);
+            long begin = begins.get(sp.changelog);
+            t.end = ends.get(sp.changelog);
+            long from = -1;
+            if (sp.definition.isPersistent()) {
+                ChangelogPosition position = sp.base.position();
+                String reason = manager.untrusted(sp, position, begin, t.end, now);
+                if (reason == null) {
+                    from = position.offset();
+                } else {
+                    if (position != null) {
+                        log.warn("[app={}] {}: rebuilding the local copy from the changelog: {}", app, sp, reason);
+                    }
+                    manager.wipe(sp);
+                }
+            } else if (sp.restoreFrom >= begin && sp.restoreFrom <= t.end) {
+                from = sp.restoreFrom; // a heap store whose restore resumes after a retriable error
+            } else {
+                manager.wipe(sp);
             }
+            sp.restoreFrom = from;
             t.start = from < 0 ? begin : from;
+            sp.restoreRemaining = Math.max(0, t.end - t.start);
+            tasks.add(t);
+        }
+        for (Task t : tasks) {
             active.put(t.store.changelog, t);
         }
         running.put(p, new long[] {System.nanoTime(), tasks.size()});
@@ -215,8 +275,10 @@ final class Restorer implements Runnable {
             long position = committed.position(tp);
             t.end = stable.get(tp);
             if (position >= t.end && t.end >= high.get(tp)) {
-                t.store.restoredTo = position;
-                t.store.restoredRecords = t.done;
+                if (t.store.definition.isPersistent()) {
+                    t.store.base.write(List.of(), t.store.positionAt(position)); // current as of now
+                }
+                t.store.restoreRemaining = 0;
                 active.remove(tp);
                 changed = true;
                 long[] r = running.get(t.owner);
@@ -230,10 +292,10 @@ final class Restorer implements Runnable {
         }
     }
 
-    private void finished(PartitionState p, long startedNanos) {
+    private void finished(TaskStores p, long startedNanos) {
         running.remove(p);
         long total = 0;
-        for (StorePartition sp : p.stores.values()) {
+        for (LocalStore sp : p.stores.values()) {
             total += sp.restoredRecords;
         }
         long ms = Math.max(1, (System.nanoTime() - startedNanos) / 1_000_000);
@@ -251,24 +313,24 @@ final class Restorer implements Runnable {
         lastProgress = System.nanoTime();
         long done = 0;
         long left = 0;
-        for (Map.Entry<TopicPartition, Task> e : active.entrySet()) {
-            done += e.getValue().done;
-            left += Math.max(0, e.getValue().end - committed.position(e.getKey()));
+        for (Task t : active.values()) {
+            done += t.store.restoredRecords;
+            left += t.store.restoreRemaining;
         }
         log.info("[app={}] restoring {} store partition(s) of {}: {} record(s) done, about {} to go", app,
                 active.size(), running.keySet().stream().map(p -> p.input.toString()).toList(), done, left);
     }
 
-    /** After a retriable failure: the partitions being restored start over from their start offsets. */
-    private void restart() {
-        List<PartitionState> again = new ArrayList<>(running.keySet());
+    /**
+     * After a retriable error: the partitions being restored begin again, each store from where its last batch
+     * left it (a persistent copy's recorded position; a heap store's restore position), nothing wiped.
+     */
+    private void retryRunning() {
+        List<TaskStores> again = new ArrayList<>(running.keySet());
         active.clear();
         running.clear();
-        for (PartitionState p : again) {
-            for (StorePartition sp : p.stores.values()) {
-                manager.wipe(sp); // what was read so far is dropped; the restore begins anew
-            }
-            queue.add(p);
+        for (TaskStores p : again) {
+            waiting.addFirst(p);
         }
         committed.assign(List.of());
     }

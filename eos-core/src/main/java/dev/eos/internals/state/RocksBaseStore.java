@@ -8,8 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -17,17 +20,25 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * A {@link BaseStore} in RocksDB, with the write-ahead log off: after an unclean stop the local copy is not trusted
- * anyway (there is no checkpoint), and a clean close flushes the memtables before the checkpoint is written.
- * Workers read while the poll thread writes; a read-write lock keeps {@link #close()} from freeing the database
- * under a read or an open cursor.
+ * A {@link BaseStore} in RocksDB: the entries in the default column family, the store's {@link ChangelogPosition}
+ * in the {@code offsets} column family, written in the same write batch. The write-ahead log is off and atomic
+ * flush on, so whatever a crash leaves on disk is some earlier write batch with the position that goes with it
+ * (a memtable flush writes both column families up to the same batch); a clean close flushes, so the next open
+ * restores nothing. Workers read while the committer and restore threads write; a read-write lock keeps
+ * {@link #close()} from freeing the database under a read or an open cursor.
  */
 final class RocksBaseStore implements BaseStore {
 
+    private static final byte[] OFFSETS = "offsets".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] POSITION_KEY = "changelog".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private final Path dir;
-    private final Options options;
+    private final DBOptions options;
+    private final ColumnFamilyOptions columnOptions;
     private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
     private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>(2);
+    private final ColumnFamilyHandle offsets;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Set<RocksCursor> cursors = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -40,19 +51,26 @@ final class RocksBaseStore implements BaseStore {
                 .setCacheIndexAndFilterBlocks(true)
                 .setPinL0FilterAndIndexBlocksInCache(true)
                 .setFilterPolicy(new BloomFilter(10));
-        this.options = new Options()
-                .setCreateIfMissing(true)
+        this.columnOptions = new ColumnFamilyOptions()
                 .setTableFormatConfig(table)
-                .setWriteBufferManager(resources.writeBuffers)
                 .setWriteBufferSize(8L * 1024 * 1024)
-                .setMaxWriteBufferNumber(3)
+                .setMaxWriteBufferNumber(3);
+        this.options = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setAtomicFlush(true)
+                .setWriteBufferManager(resources.writeBuffers)
                 .setMaxOpenFiles(-1);
         try {
-            this.db = RocksDB.open(options, dir.toString());
+            this.db = RocksDB.open(options, dir.toString(), List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnOptions),
+                    new ColumnFamilyDescriptor(OFFSETS, columnOptions)), handles);
         } catch (RocksDBException e) {
+            columnOptions.close();
             options.close();
             throw e;
         }
+        this.offsets = handles.get(1);
     }
 
     @Override
@@ -69,7 +87,7 @@ final class RocksBaseStore implements BaseStore {
     }
 
     @Override
-    public void write(List<byte[][]> entries) {
+    public void write(List<byte[][]> entries, ChangelogPosition position) {
         lock.readLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
             checkOpen();
@@ -80,9 +98,26 @@ final class RocksBaseStore implements BaseStore {
                     batch.put(e[0], e[1]);
                 }
             }
+            if (position != null) {
+                batch.put(offsets, POSITION_KEY, position.encode());
+            }
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             throw new IllegalStateException("Writing the store in " + dir + " failed: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public ChangelogPosition position() {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            return ChangelogPosition.decode(db.get(offsets, POSITION_KEY));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Reading the position of the store in " + dir + " failed: "
+                    + e.getMessage(), e);
         } finally {
             lock.readLock().unlock();
         }
@@ -106,7 +141,7 @@ final class RocksBaseStore implements BaseStore {
         lock.readLock().lock();
         try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
             checkOpen();
-            db.flush(f);
+            db.flush(f, handles);
         } catch (RocksDBException e) {
             throw new IllegalStateException("Flushing the store in " + dir + " failed: " + e.getMessage(), e);
         } finally {
@@ -125,7 +160,11 @@ final class RocksBaseStore implements BaseStore {
             for (RocksCursor c : new ArrayList<>(cursors)) {
                 c.release();
             }
+            for (ColumnFamilyHandle h : handles) {
+                h.close();
+            }
             db.close();
+            columnOptions.close();
             options.close();
             writeOptions.close();
         } finally {

@@ -2,22 +2,20 @@ package dev.eos.internals.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
  * The state directory of one pipeline instance, {@code <state.dir>/<application.id>}: a lock that keeps a second
- * instance out, and per store and partition the RocksDB files ({@code <store>/<partition>/db}) and the checkpoint
- * written on a clean close ({@code <store>/<partition>/checkpoint}, the changelog offset the files reflect).
+ * instance out, and per store and partition the RocksDB files ({@code <store>/<partition>/db}; where they stand in
+ * the changelog is recorded inside them). The last-modified time of {@code <store>/<partition>} is when the
+ * partition was last closed here: local state of partitions no longer owned is deleted some time after it.
  */
 final class StateDirectory {
 
@@ -75,49 +73,50 @@ final class StateDirectory {
         return root.resolve(store).resolve(Integer.toString(partition)).resolve("db");
     }
 
-    private Path checkpointFile(String store, int partition) {
-        return root.resolve(store).resolve(Integer.toString(partition)).resolve("checkpoint");
+    /** {@code <store>/<partition>}: the store's files for one input partition. */
+    Path partitionDir(String store, int partition) {
+        return root.resolve(store).resolve(Integer.toString(partition));
+    }
+
+    /** Marks the local files of a store partition as closed now: {@link #expired} counts from here. */
+    void touch(String store, int partition) {
+        Path dir = partitionDir(store, partition);
+        try {
+            if (Files.isDirectory(dir)) {
+                Files.setLastModifiedTime(dir, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+            }
+        } catch (IOException e) {
+            // the delay then counts from the last change of the directory
+        }
     }
 
     /**
-     * Reads and deletes the checkpoint: from here on the local copy changes, and after an unclean stop it must not
-     * be trusted. Returns -1 if there was none (or it cannot be read).
+     * The {@code <store>/<partition>} directories whose last close (or change) is more than {@code delayMs} ago,
+     * among the stores named in {@code stores}.
      */
-    long takeCheckpoint(String store, int partition) {
-        Path f = checkpointFile(store, partition);
-        try {
-            if (!Files.exists(f)) {
-                return -1;
+    java.util.List<Path> expired(java.util.Collection<String> stores, long delayMs, long nowMs) {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        for (String store : stores) {
+            Path dir = root.resolve(store);
+            if (!Files.isDirectory(dir)) {
+                continue;
             }
-            String text = Files.readString(f, StandardCharsets.UTF_8).trim();
-            Files.delete(f);
-            return Long.parseLong(text);
-        } catch (IOException | NumberFormatException e) {
-            return -1;
+            try (Stream<Path> children = Files.list(dir)) {
+                for (Path p : children.toList()) {
+                    if (Files.isDirectory(p) && p.getFileName().toString().matches("\\d+")
+                            && nowMs - Files.getLastModifiedTime(p).toMillis() > delayMs) {
+                        out.add(p);
+                    }
+                }
+            } catch (IOException e) {
+                // looked at again next time
+            }
         }
+        return out;
     }
 
-    /** Writes the checkpoint durably (a new file moved into place). */
-    void writeCheckpoint(String store, int partition, long offset) {
-        Path f = checkpointFile(store, partition);
-        Path tmp = f.resolveSibling("checkpoint.tmp");
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            c.write(ByteBuffer.wrap((offset + "\n").getBytes(StandardCharsets.UTF_8)));
-            c.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the checkpoint " + f, e);
-        }
-        try {
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the checkpoint " + f, e);
-        }
-    }
-
-    /** Deletes the local files of one store partition. */
-    void wipe(String store, int partition) {
-        Path dir = dbDir(store, partition);
+    /** Deletes a directory and everything in it. */
+    static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -132,5 +131,10 @@ final class StateDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete " + dir, e);
         }
+    }
+
+    /** Deletes the local files of one store partition. */
+    void wipe(String store, int partition) {
+        delete(dbDir(store, partition));
     }
 }

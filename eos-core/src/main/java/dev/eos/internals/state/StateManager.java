@@ -1,10 +1,12 @@
 package dev.eos.internals.state;
 
 import dev.eos.StoreDefinition;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local state of one pipeline instance: the state directory and its lock, the stores of each assigned input
- * partition, their restore on the {@link Restorer} thread, the fold of committed writes, and checkpoints on a
- * clean close. Used by the poll thread, except {@link #open} and {@link #wipe} (restore thread).
+ * partition, their restore on the {@link Restorer} thread, their close (clean: flushed, so the next open restores
+ * nothing; dirty: left as the last fold wrote it, which its own position describes), and the deletion of local
+ * state of partitions no longer owned after {@code state.cleanup.delay.ms}. Used by the poll thread, except
+ * {@link #open} and {@link #wipe} (restore thread).
  */
 public final class StateManager {
 
@@ -25,23 +29,30 @@ public final class StateManager {
 
     private final String app;
     private final Map<String, StoreDefinition<?, ?>> declared;
+    private final Map<String, ChangelogTopics.Changelog> changelogs;
     private final StateDirectory directory;
     private final long memoryBytes;
-    private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    private final long cleanupDelayMs;
+    private final Map<TopicPartition, TaskStores> partitions = new HashMap<>();
     private RocksResources rocks;
     private Restorer restorer;
     private Thread thread;
 
     /**
      * @param declared the pipeline's stores by name
+     * @param changelogs the changelog topics by name, as {@link ChangelogTopics#ensure} found them
      * @param stateDir {@code state.dir}
      * @param memoryBytes {@code state.memory.bytes}, shared by the RocksDB stores of the process
+     * @param cleanupDelayMs {@code state.cleanup.delay.ms}
      */
-    public StateManager(String app, Map<String, StoreDefinition<?, ?>> declared, Path stateDir, long memoryBytes) {
+    public StateManager(String app, Map<String, StoreDefinition<?, ?>> declared,
+            Map<String, ChangelogTopics.Changelog> changelogs, Path stateDir, long memoryBytes, long cleanupDelayMs) {
         this.app = app;
         this.declared = declared;
+        this.changelogs = changelogs;
         this.directory = new StateDirectory(stateDir, app);
         this.memoryBytes = memoryBytes;
+        this.cleanupDelayMs = cleanupDelayMs;
     }
 
     /**
@@ -61,17 +72,20 @@ public final class StateManager {
         thread.start();
     }
 
-    /** Partitions were assigned: their stores are restored before they run (the caller pauses them). */
+    /**
+     * Partitions were assigned: their stores are restored before they run (the caller pauses them). A partition
+     * whose stores are still open here (revoked and assigned back) keeps them and its restore progress.
+     */
     public void assigned(Collection<TopicPartition> tps) {
         for (TopicPartition tp : tps) {
             if (partitions.containsKey(tp)) {
                 continue;
             }
-            PartitionState p = new PartitionState(tp);
+            TaskStores p = new TaskStores(tp);
             for (StoreDefinition<?, ?> d : declared.values()) {
-                StorePartition sp = new StorePartition(d, tp.partition(), d.changelogTopic(app), null);
-                sp.restoreFrom = d.isPersistent() ? directory.takeCheckpoint(d.name(), tp.partition()) : -1;
-                p.stores.put(d.name(), sp);
+                String topic = d.changelogTopic(app);
+                ChangelogTopics.Changelog c = changelogs.get(topic);
+                p.stores.put(d.name(), new LocalStore(d, tp.partition(), topic, c == null ? null : c.topicId(), null));
             }
             partitions.put(tp, p);
             restorer.submit(p);
@@ -92,7 +106,7 @@ public final class StateManager {
             return List.of(); // the common case, on every iteration of the poll loop: nothing new
         }
         List<TopicPartition> out = null;
-        for (PartitionState p : partitions.values()) {
+        for (TaskStores p : partitions.values()) {
             if (p.restored && !p.cancelled && p.settled.getCount() == 0 && !p.resumed) {
                 p.resumed = true;
                 if (out == null) {
@@ -106,77 +120,88 @@ public final class StateManager {
 
     /** Whether {@code tp} is assigned and its stores are not restored yet (it must stay paused). */
     public boolean isRestoring(TopicPartition tp) {
-        PartitionState p = partitions.get(tp);
+        TaskStores p = partitions.get(tp);
         return p != null && !p.resumed;
     }
 
+    /** The partitions being restored with the changelog records each still has to read, in partition order. */
+    public Map<TopicPartition, Long> restoring() {
+        Map<TopicPartition, Long> out = new LinkedHashMap<>();
+        partitions.values().stream().filter(p -> !p.resumed)
+                .sorted((a, b) -> a.input.toString().compareTo(b.input.toString()))
+                .forEach(p -> out.put(p.input, p.restoreRemaining()));
+        return out;
+    }
+
+    /** Changelog records read by restores since start. */
+    public long restoredRecords() {
+        return restorer == null ? 0 : restorer.recordsRead.get();
+    }
+
     /** The stores of {@code tp} for a new partition epoch (fresh overlays over the committed stores). */
-    public PartitionStores epochStores(TopicPartition tp) {
-        PartitionState p = partitions.get(tp);
+    public EpochStores epochStores(TopicPartition tp) {
+        TaskStores p = partitions.get(tp);
         if (p == null || !p.restored) {
             throw new IllegalStateException("Records of " + tp + " arrived before its stores were restored");
         }
-        return new PartitionStores(p.stores);
+        return new EpochStores(p.stores);
     }
 
     /**
-     * Closes the stores of partitions revoked or lost: their restore stops, and a restored persistent store gets a
-     * checkpoint (nothing of the partition is open or committing by then).
+     * Closes the stores of partitions this instance no longer owns; their restore stops first. {@code clean}
+     * (revoked, or a clean stop, after the final commit): flushed, so the next open finds them current. Otherwise
+     * (lost, failed, abandoned) they are closed as they are: each holds the last fold or restore batch that reached
+     * its files, with its own position, and the next open restores from there.
      */
-    public void close(Collection<TopicPartition> tps) {
+    public void close(Collection<TopicPartition> tps, boolean clean) {
         for (TopicPartition tp : tps) {
-            PartitionState p = partitions.remove(tp);
+            TaskStores p = partitions.remove(tp);
             if (p == null) {
                 continue;
             }
             p.cancelled = true;
+            restorer.wake();
             try {
                 if (!p.settled.await(60, TimeUnit.SECONDS)) {
-                    log.warn("[app={}] the restore of {} did not stop within 60 s; its stores are left open", app, tp);
-                    continue;
+                    log.warn("[app={}] the restore of {} did not stop within 60 s; closing its stores anyway", app,
+                            tp);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                continue;
             }
-            for (StorePartition sp : p.stores.values()) {
-                closeStore(sp, p.restored);
+            for (LocalStore sp : p.stores.values()) {
+                closeStore(sp, clean);
             }
         }
     }
 
-    private void closeStore(StorePartition sp, boolean restored) {
+    private void closeStore(LocalStore sp, boolean clean) {
         sp.closed = true;
         BaseStore base = sp.base;
         if (base == null) {
             return;
         }
         try {
-            if (restored && sp.definition.isPersistent() && !sp.broken) {
+            if (clean && sp.definition.isPersistent()) {
                 base.flush();
-                directory.writeCheckpoint(sp.name(), sp.partition, sp.checkpointOffset());
             }
         } catch (RuntimeException e) {
-            log.warn("[app={}] {}: no checkpoint written ({}); it is rebuilt from its changelog next time", app, sp,
-                    e.toString());
+            log.warn("[app={}] {}: flushing on close failed ({}); it restores from its last flushed position next "
+                    + "time", app, sp, e.toString());
         } finally {
             base.close();
+            if (sp.definition.isPersistent()) {
+                directory.touch(sp.name(), sp.partition);
+            }
         }
     }
 
     /**
-     * Closes every store, stops the restore thread and unlocks the state directory; {@code checkpoint}: after a
-     * clean stop, the persistent stores get checkpoints (otherwise they are rebuilt next time).
+     * Closes every store (see {@link #close(Collection, boolean)}), stops the restore thread and unlocks the state
+     * directory.
      */
-    public void close(boolean checkpoint) {
-        if (!checkpoint) {
-            for (PartitionState p : partitions.values()) {
-                for (StorePartition sp : p.stores.values()) {
-                    sp.broken = true;
-                }
-            }
-        }
-        close(new ArrayList<>(partitions.keySet()));
+    public void close(boolean clean) {
+        close(new ArrayList<>(partitions.keySet()), clean);
         if (restorer != null) {
             restorer.stop();
             try {
@@ -192,17 +217,37 @@ public final class StateManager {
         directory.unlock();
     }
 
+    /**
+     * Deletes the local state of partitions not owned here whose last close is more than
+     * {@code state.cleanup.delay.ms} ago. Poll thread (the only one that opens stores of new partitions).
+     */
+    public void cleanUp(long nowMs) {
+        List<String> persistent = declared.values().stream().filter(StoreDefinition::isPersistent)
+                .map(StoreDefinition::name).toList();
+        for (Path dir : directory.expired(persistent, cleanupDelayMs, nowMs)) {
+            int partition = Integer.parseInt(dir.getFileName().toString());
+            boolean owned = partitions.keySet().stream().anyMatch(tp -> tp.partition() == partition);
+            if (owned) {
+                continue;
+            }
+            try {
+                StateDirectory.delete(dir);
+                log.info("[app={}] deleted the local state {} of a partition not owned here for over {} ms "
+                        + "(state.cleanup.delay.ms)", app, dir, cleanupDelayMs);
+            } catch (RuntimeException e) {
+                log.warn("[app={}] cannot delete {}: {}", app, dir, e.toString());
+            }
+        }
+    }
+
     /** Opens the committed store of {@code sp}; a local copy that cannot be opened is deleted. Restore thread. */
-    void open(StorePartition sp) {
+    void open(LocalStore sp) {
         if (sp.base != null) {
-            return; // opened before a restore that starts over
+            return; // opened before: a restore that resumes
         }
         if (!sp.definition.isPersistent()) {
             sp.base = new MemoryBaseStore();
             return;
-        }
-        if (sp.restoreFrom < 0) {
-            directory.wipe(sp.name(), sp.partition); // no checkpoint: the local copy is not trusted
         }
         try {
             sp.base = openRocks(sp);
@@ -213,14 +258,40 @@ public final class StateManager {
         }
     }
 
-    private RocksBaseStore openRocks(StorePartition sp) throws RocksDBException, java.io.IOException {
+    /**
+     * Why the local copy of {@code sp}, at {@code position}, cannot be restored from there, or null if it can: its
+     * changelog is at [{@code begin}, {@code end}].
+     */
+    String untrusted(LocalStore sp, ChangelogPosition position, long begin, long end, long nowMs) {
+        if (position == null) {
+            return "it records no changelog position";
+        }
+        if (!sp.changelogId.equals(org.apache.kafka.common.Uuid.ZERO_UUID)
+                && !position.topicId().equals(org.apache.kafka.common.Uuid.ZERO_UUID)
+                && !position.topicId().equals(sp.changelogId)) {
+            return "its position is of changelog topic id " + position.topicId() + ", not " + sp.changelogId
+                    + " (the topic was recreated)";
+        }
+        if (position.offset() < begin || position.offset() > end) {
+            return "its position " + position.offset() + " is outside the changelog [" + begin + ", " + end + "]";
+        }
+        ChangelogTopics.Changelog c = changelogs.get(sp.changelog.topic());
+        long retention = c == null ? Long.MAX_VALUE : c.deleteRetentionMs();
+        if (position.offset() < end && nowMs - position.recordedAtMs() > retention) {
+            return "its position was recorded " + (nowMs - position.recordedAtMs()) + " ms ago, longer than the "
+                    + "changelog's delete.retention.ms (" + retention + "): deletions since may be compacted away";
+        }
+        return null;
+    }
+
+    private RocksBaseStore openRocks(LocalStore sp) throws RocksDBException, java.io.IOException {
         Path dir = directory.dbDir(sp.name(), sp.partition);
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         return new RocksBaseStore(dir, rocks);
     }
 
     /** Deletes the local copy of {@code sp} and opens an empty one; the restore starts from the beginning. */
-    void wipe(StorePartition sp) {
+    void wipe(LocalStore sp) {
         if (sp.base != null) {
             sp.base.close();
         }

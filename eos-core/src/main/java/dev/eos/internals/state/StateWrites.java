@@ -1,9 +1,6 @@
 package dev.eos.internals.state;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The store writes of one record whose attempt succeeded: visible in the overlays, written to the changelog in the
@@ -16,17 +13,6 @@ public final class StateWrites {
 
     StateWrites(List<Write> writes) {
         this.writes = writes;
-    }
-
-    /** Folds the writes of committed records (in commit order) into their committed stores. */
-    static void foldAll(List<StateWrites> committed) {
-        Map<StorePartition, List<Write>> byStore = new LinkedHashMap<>();
-        for (StateWrites sw : committed) {
-            for (Write w : sw.writes) {
-                byStore.computeIfAbsent(w.store, k -> new ArrayList<>()).add(w);
-            }
-        }
-        byStore.forEach(StorePartition::fold);
     }
 
     /** Serialized size of the changelog records. */

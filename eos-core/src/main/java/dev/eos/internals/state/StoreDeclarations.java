@@ -14,14 +14,16 @@ public final class StoreDeclarations {
     }
 
     /**
-     * Checks that a pipeline with stores reads one input topic, keeps KEY or PARTITION order, and does not use a
-     * changelog topic as an input or output.
+     * Checks that a pipeline with stores reads one input topic, keeps KEY or PARTITION order (in any letter case),
+     * and does not use a changelog topic as an input, an output or the dead-letter topic.
+     *
+     * @param deadLetterTopic the dead-letter topic, or null or blank for none
      *
      * @throws IllegalStateException for the topics
      * @throws ConfigException for the ordering
      */
     public static void check(Collection<StoreDefinition<?, ?>> stores, Set<String> inputs, Set<String> outputs,
-            String applicationId, String ordering) {
+            String deadLetterTopic, String applicationId, String ordering) {
         if (stores.isEmpty()) {
             return;
         }
@@ -31,16 +33,17 @@ public final class StoreDeclarations {
             throw new IllegalStateException("A pipeline with state stores " + names + " reads exactly one input "
                     + "topic (a store has one instance per input partition); given: " + inputs);
         }
-        if (Ordering.UNORDERED.name().equals(ordering)) {
+        if (ordering != null && Ordering.UNORDERED.name().equalsIgnoreCase(ordering.trim())) {
             throw new ConfigException(EosConfig.ORDERING_CONFIG, ordering, "A pipeline with state stores " + names
                     + " needs ordering KEY or PARTITION: with UNORDERED, records of one key could update a store at "
                     + "the same time");
         }
         for (StoreDefinition<?, ?> s : stores) {
             String changelog = s.changelogTopic(applicationId);
-            if (inputs.contains(changelog) || outputs.contains(changelog)) {
+            if (inputs.contains(changelog) || outputs.contains(changelog)
+                    || (deadLetterTopic != null && changelog.equals(deadLetterTopic.trim()))) {
                 throw new IllegalStateException("Topic '" + changelog + "' is the changelog of store '" + s.name()
-                        + "'; it cannot be an input or output topic");
+                        + "'; it cannot be an input, output or dead-letter topic");
             }
         }
     }

@@ -2,7 +2,7 @@ package dev.eos.internals.state;
 
 /** One completed write: its store, the overlay it is visible in, and the overlay entry it made. */
 final class Write {
-    final StorePartition store;
+    final LocalStore store;
     final Overlay overlay;
     final byte[] key;
     final byte[] value;
@@ -10,7 +10,7 @@ final class Write {
     /** Hash of the store partition and key, computed on the worker that made the write. */
     final int hash;
 
-    Write(StorePartition store, Overlay overlay, byte[] key, byte[] value, Overlay.Entry entry) {
+    Write(LocalStore store, Overlay overlay, byte[] key, byte[] value, Overlay.Entry entry) {
         this.store = store;
         this.overlay = overlay;
         this.key = key;

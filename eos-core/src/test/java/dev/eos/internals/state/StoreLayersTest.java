@@ -66,9 +66,10 @@ class StoreLayersTest {
 
     @Test
     void anUndeserializableValueFailsTheRecordWithoutRetry() {
-        StorePartition sp = new StorePartition(STORE, 0, "app-s-changelog", new MemoryBaseStore());
-        sp.base.write(List.<byte[][]>of(new byte[][] {Serdes.String().serializer().serialize("t", "k"), new byte[] {1}}));
-        PartitionStores stores = new PartitionStores(Map.of("s", sp));
+        LocalStore sp = new LocalStore(STORE, 0, "app-s-changelog", null, new MemoryBaseStore());
+        sp.base.write(List.<byte[][]>of(new byte[][] {Serdes.String().serializer().serialize("t", "k"), new byte[] {1}}),
+                null);
+        EpochStores stores = new EpochStores(Map.of("s", sp));
         KeyValueStore<String, Integer> s = new AttemptState(DECLARED, stores, "in-0@7").store(STORE);
         assertThatThrownBy(() -> s.get("k")).isInstanceOf(NonRetryableException.class)
                 .hasMessageContaining("store 's'").hasMessageContaining("key k").hasMessageContaining("in-0@7");
@@ -76,8 +77,8 @@ class StoreLayersTest {
 
     @Test
     void aStoreNotDeclaredIsRefusedWithTheDeclaredNames() {
-        StorePartition sp = new StorePartition(STORE, 0, "app-s-changelog", new MemoryBaseStore());
-        AttemptState state = new AttemptState(DECLARED, new PartitionStores(Map.of("s", sp)), "in-0@1");
+        LocalStore sp = new LocalStore(STORE, 0, "app-s-changelog", null, new MemoryBaseStore());
+        AttemptState state = new AttemptState(DECLARED, new EpochStores(Map.of("s", sp)), "in-0@1");
         StoreDefinition<String, Integer> other = StoreDefinition.inMemory("s", Serdes.String(), Serdes.Integer());
         assertThatThrownBy(() -> state.store(other)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[s]");
@@ -85,8 +86,8 @@ class StoreLayersTest {
 
     @Test
     void aScanKeepsSeeingEntriesFoldedWhileItIsOpen() {
-        StorePartition sp = new StorePartition(STORE, 0, "app-s-changelog", new MemoryBaseStore());
-        PartitionStores stores = new PartitionStores(Map.of("s", sp));
+        LocalStore sp = new LocalStore(STORE, 0, "app-s-changelog", null, new MemoryBaseStore());
+        EpochStores stores = new EpochStores(Map.of("s", sp));
         AttemptState writer = new AttemptState(DECLARED, stores, "in-0@1");
         writer.store(STORE).put("a", 1);
         writer.store(STORE).put("b", 2);
@@ -103,20 +104,24 @@ class StoreLayersTest {
         assertThat(stores.get("s").overlay.size()).isZero(); // released by the next fold
     }
 
-    private static StateWrites writeOne(PartitionStores stores, String k, int v) {
+    private static StateWrites writeOne(EpochStores stores, String k, int v) {
         AttemptState a = new AttemptState(DECLARED, stores, "x");
         a.store(STORE).put(k, v);
         return a.complete();
     }
 
-    private static void fold(StorePartition sp, StateWrites... committed) {
-        StateWrites.foldAll(List.of(committed));
+    private static void fold(LocalStore sp, StateWrites... committed) {
+        TransactionWrites t = new TransactionWrites();
+        for (StateWrites sw : committed) {
+            t.add(sw);
+        }
+        t.fold();
     }
 
     /** One random run: the store under test beside the model. */
     private static final class Run {
-        private final StorePartition sp;
-        private PartitionStores epoch;
+        private final LocalStore sp;
+        private EpochStores epoch;
         private final TreeMap<String, Integer> committed = new TreeMap<>();
         /** Transactions as (key, value or null) writes in order. */
         private List<Object[]> committingModel;
@@ -125,8 +130,8 @@ class StoreLayersTest {
         private List<StateWrites> openWrites = new ArrayList<>();
 
         Run(Supplier<BaseStore> base) {
-            this.sp = new StorePartition(STORE, 0, "app-s-changelog", base.get());
-            this.epoch = new PartitionStores(Map.of("s", sp));
+            this.sp = new LocalStore(STORE, 0, "app-s-changelog", null, base.get());
+            this.epoch = new EpochStores(Map.of("s", sp));
         }
 
         void play(List<Integer> ops) {
@@ -183,7 +188,7 @@ class StoreLayersTest {
                     committingWrites = null;
                     openModel = new ArrayList<>();
                     openWrites = new ArrayList<>();
-                    epoch = new PartitionStores(Map.of("s", sp));
+                    epoch = new EpochStores(Map.of("s", sp));
                 }
                 case 8 -> abort();
                 default -> { // a scan
@@ -213,7 +218,7 @@ class StoreLayersTest {
             commitSucceeds();
             openModel = new ArrayList<>();
             openWrites = new ArrayList<>();
-            epoch = new PartitionStores(Map.of("s", sp));
+            epoch = new EpochStores(Map.of("s", sp));
         }
 
         private AttemptState attempt() {

@@ -79,13 +79,13 @@ public final class OutputAudit {
     }
 
     /** The offsets of one input partition: which exist, and the transaction of their first output. */
-    private static final class PartitionState {
+    private static final class TaskStores {
         final long begin;
         final BitSet present;
         final BitSet multiple;
         final int[] transaction;
 
-        PartitionState(long begin, long end) {
+        TaskStores(long begin, long end) {
             this.begin = begin;
             int size = Math.toIntExact(Math.max(0, end - begin));
             this.present = new BitSet(size);
@@ -112,11 +112,11 @@ public final class OutputAudit {
     public static Report run(String bootstrap, String input, String output, String deadLetter, PrintStream progress) {
         List<String> topics = deadLetter == null ? List.of(input, output) : List.of(input, output, deadLetter);
         Map<String, Map<TopicPartition, long[]>> ranges = ranges(bootstrap, topics);
-        Map<Integer, PartitionState> in = new HashMap<>();
-        ranges.get(input).forEach((tp, r) -> in.put(tp.partition(), new PartitionState(r[0], r[1])));
+        Map<Integer, TaskStores> in = new HashMap<>();
+        ranges.get(input).forEach((tp, r) -> in.put(tp.partition(), new TaskStores(r[0], r[1])));
         Report report = new Report();
         read(bootstrap, ranges.get(input), progress, "input " + input, r -> {
-            PartitionState p = in.get(r.partition());
+            TaskStores p = in.get(r.partition());
             int i = p.index(r.offset());
             if (i >= 0) {
                 p.present.set(i);
@@ -146,12 +146,12 @@ public final class OutputAudit {
         return report;
     }
 
-    private static void account(Report report, Map<Integer, PartitionState> in, String input,
+    private static void account(Report report, Map<Integer, TaskStores> in, String input,
             ConsumerRecord<byte[], byte[]> r, String topicHeader, String partitionHeader, String offsetHeader) {
         Headers h = r.headers();
         String at = r.topic() + "-" + r.partition() + "@" + r.offset();
         String topic = DeadLetter.header(h, topicHeader);
-        PartitionState p = null;
+        TaskStores p = null;
         int i = -1;
         try {
             if (input.equals(topic)) {

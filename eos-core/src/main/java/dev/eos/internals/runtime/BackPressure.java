@@ -1,0 +1,63 @@
+package dev.eos.internals.runtime;
+
+import dev.eos.internals.flow.InFlightLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Pauses the partitions over their share of a reached in-flight limit and resumes them when they are back under
+ * it; a partition whose stores are being restored stays paused for that reason, not this one. Poll thread only.
+ */
+final class BackPressure {
+
+    private final InFlightLimits limits;
+    /** Partitions this class paused (restoring partitions are paused by their tasks). */
+    private final java.util.Set<TopicPartition> paused = new java.util.HashSet<>();
+
+    BackPressure(InFlightLimits limits) {
+        this.limits = limits;
+    }
+
+    /** How many assigned partitions back-pressure has paused. */
+    int pausedCount() {
+        return paused.size();
+    }
+
+    void apply(PartitionTasks tasks, Consumer<byte[], byte[]> consumer) {
+        long totalRecords = 0;
+        long totalBytes = 0;
+        for (PartitionTracker t : tasks.all()) {
+            totalRecords += t.records();
+            totalBytes += t.bytes();
+        }
+        if (paused.isEmpty() && !limits.reached(totalRecords, totalBytes)) {
+            return; // the common case: no limit reached and nothing to resume
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        paused.retainAll(consumer.paused()); // a rebalance unpauses what it assigns anew
+        int n = assigned.size();
+        List<TopicPartition> pause = new ArrayList<>(0);
+        List<TopicPartition> resume = new ArrayList<>(0);
+        for (PartitionTask task : tasks.tasks()) {
+            if (!assigned.contains(task.tp) || task.isRestoring()) {
+                continue;
+            }
+            PartitionTracker t = task.tracker();
+            boolean over = t != null && limits.mustPause(t.records(), t.bytes(), totalRecords, totalBytes, n);
+            if (over && paused.add(task.tp)) {
+                pause.add(task.tp);
+            } else if (!over && paused.remove(task.tp)) {
+                resume.add(task.tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+}
