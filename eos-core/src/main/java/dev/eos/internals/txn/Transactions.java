@@ -14,7 +14,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -22,14 +21,14 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline's transactions: two transactional producers, the open transaction, and the commit running on the
- * committer thread ({@code eos-<app>-commit}). Used by the poll thread only, except the committer's job.
+ * committer thread ({@code eos-<app>-commit}) through the {@link CommitProtocol}. Used by the poll thread only,
+ * except the committer's job.
  *
  * <p>Transactions overlap: while one commits on the committer thread, outputs go into a new transaction of the
  * other producer, once the committing transaction's outputs are all written ({@link #maySend()}), so outputs stay
@@ -57,6 +56,7 @@ public final class Transactions {
     private final ProducerSlot[] slots = new ProducerSlot[2];
     private final RejectedOutputProbe probe = new RejectedOutputProbe();
     private final boolean transactionHeader;
+    private final CommitProtocol protocol;
     private ExecutorService committer;
     private ProducerSlot current;
     /** The commit running on the committer thread, or null. */
@@ -82,6 +82,7 @@ public final class Transactions {
                     stopRequested, metrics);
         }
         current = slots[0];
+        protocol = new KafkaTransactionCommit(app, () -> abandoned);
     }
 
     /** Creates both producers and the committer thread. */
@@ -163,40 +164,15 @@ public final class Transactions {
         lastCommitStartNanos = System.nanoTime();
         current = current == slots[0] ? slots[1] : slots[0];
         clearOpen();
-        Producer<byte[], byte[]> p = job.slot.producer;
         committer.execute(() -> {
             Throwable outcome = null;
             try {
-                if (!job.state.isEmpty()) {
-                    job.state.send(p); // the changelog: the last value of each key this transaction wrote
-                }
-                p.flush();
-                job.flushed = true; // from here the next transaction may send
-                if (metadata != null) {
-                    p.sendOffsetsToTransaction(offsets, metadata);
-                }
-                commitWithRetry(p);
-                job.state.fold(); // before finishCommit sees the job done: aborts and resets wait for it
+                protocol.commit(job, metadata);
             } catch (Throwable e) {
                 outcome = e;
             }
             job.finish(outcome);
         });
-    }
-
-    private void commitWithRetry(Producer<byte[], byte[]> p) {
-        while (true) {
-            try {
-                p.commitTransaction();
-                return;
-            } catch (TimeoutException e) {
-                // the commit may have gone through: retrying is safe, aborting is not
-                if (abandoned) {
-                    throw new StopRequestedException("close timed out while a commit was being retried");
-                }
-                log.warn("[app={}] commitTransaction timed out, retrying: {}", app, e.getMessage());
-            }
-        }
     }
 
     /** Commits the open transaction and waits for the outcome (after any running commit). */
