@@ -441,6 +441,12 @@ public final class LocalKafkaCluster implements KafkaCluster {
             c.put("share.coordinator.state.topic.min.isr", String.valueOf(minInsyncReplicas()));
             c.put("group.initial.rebalance.delay.ms", "0");
             c.put("group.min.session.timeout.ms", "1000");
+            // the consumer group protocol's session is the broker's (45 s by default): 6 s, as the classic
+            // members of the tests ask for, so that a paused member becomes a zombie under both protocols
+            c.put("group.consumer.min.session.timeout.ms", "6000");
+            c.put("group.consumer.session.timeout.ms", "6000");
+            c.put("group.consumer.min.heartbeat.interval.ms", "1000");
+            c.put("group.consumer.heartbeat.interval.ms", "1000");
             c.put("auto.create.topics.enable", "false");
             c.put("num.network.threads", "2");
             c.put("num.io.threads", "4");

@@ -307,6 +307,16 @@ public final class ChaosTest {
                     Thread.sleep(e.arg);
                     zombie.resume();
                 }
+                case ZOMBIE_IN_TRANSACTION, ZOMBIE_PAST_TRANSACTION -> {
+                    ChildJvm zombie = workers.get(idx);
+                    zombie.pause();
+                    write(1_000);
+                    Thread.sleep(e.arg);
+                    zombie.resume();
+                    write(500);
+                    Thread.sleep(3_000); // it finds out, rejoins and starts again with records in flight
+                    handBack(zombie);
+                }
                 case KILL_BROKER -> {
                     KafkaNode node = b.cluster.node(e.target);
                     node.kill();
@@ -332,6 +342,26 @@ public final class ChaosTest {
                 }
                 case BURST -> write(e.arg);
                 default -> throw new IllegalStateException(e.kind.toString());
+            }
+        }
+
+        /**
+         * Stops every worker but {@code zombie} cleanly, so that every partition comes back to it, then starts them
+         * again under their instance ids.
+         */
+        private void handBack(ChildJvm zombie) throws InterruptedException {
+            List<String> others = new ArrayList<>();
+            for (ChildJvm w : workers) {
+                if (w != zombie) {
+                    w.stop(30);
+                    others.add(w.name());
+                }
+            }
+            workers.removeIf(w -> w != zombie);
+            write(1_000);
+            Thread.sleep(4_000); // the zombie owns everything again: its local stores restore what they lack
+            for (String name : others) {
+                workers.add(start(name));
             }
         }
 

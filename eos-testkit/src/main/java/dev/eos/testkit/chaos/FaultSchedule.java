@@ -16,6 +16,17 @@ public final class FaultSchedule {
         KILL_WORKER,
         /** SIGSTOP a worker for longer than its session timeout, then SIGCONT: a zombie that must be fenced. */
         PAUSE_WORKER,
+        /**
+         * SIGSTOP a worker past its session timeout (6 s) but not its transaction timeout (10 s), SIGCONT, then stop
+         * and restart every other worker, so that its partitions come back to it: a zombie that resumes inside an
+         * open transaction and then owns again partitions another instance committed to meanwhile.
+         */
+        ZOMBIE_IN_TRANSACTION,
+        /**
+         * As {@link #ZOMBIE_IN_TRANSACTION}, paused past the transaction timeout too: the broker aborted its
+         * transaction and another instance restored and committed before it resumes with records in flight.
+         */
+        ZOMBIE_PAST_TRANSACTION,
         /** SIGKILL one broker of the three, restart it after {@code arg} ms. */
         KILL_BROKER,
         /** SIGSTOP one broker of the three for {@code arg} ms, past its session with the controller, then SIGCONT. */
@@ -60,10 +71,14 @@ public final class FaultSchedule {
         this.initialRecords = initialRecords;
     }
 
-    /** Generates a schedule of 6 to 9 events, with at least one worker kill, one zombie and one broker kill. */
+    /**
+     * Generates a schedule of 6 to 9 events, with at least one worker kill, one broker kill and one zombie whose
+     * partitions come back to it (of either form, chosen by the seed).
+     */
     public static FaultSchedule generate(long seed) {
         Random r = new Random(seed);
-        List<Kind> kinds = new ArrayList<>(List.of(Kind.KILL_WORKER, Kind.PAUSE_WORKER, Kind.KILL_BROKER));
+        List<Kind> kinds = new ArrayList<>(List.of(Kind.KILL_WORKER, Kind.KILL_BROKER,
+                r.nextBoolean() ? Kind.ZOMBIE_IN_TRANSACTION : Kind.ZOMBIE_PAST_TRANSACTION));
         int extra = 3 + r.nextInt(4);
         Kind[] all = Kind.values();
         for (int i = 0; i < extra; i++) {
@@ -76,6 +91,13 @@ public final class FaultSchedule {
             switch (k) {
                 case PAUSE_WORKER:
                     events.add(new Event(delay, k, r.nextInt(8), 7_000 + r.nextInt(4_000)));
+                    break;
+                case ZOMBIE_IN_TRANSACTION:
+                    // past the 6 s session, within the 10 s transaction timeout with room for the poll it was in
+                    events.add(new Event(delay, k, r.nextInt(8), 7_000 + r.nextInt(1_500)));
+                    break;
+                case ZOMBIE_PAST_TRANSACTION:
+                    events.add(new Event(delay, k, r.nextInt(8), 12_000 + r.nextInt(4_000)));
                     break;
                 case KILL_BROKER:
                     events.add(new Event(delay, k, 1 + r.nextInt(3), 1_000 + r.nextInt(4_000)));

@@ -15,13 +15,19 @@ class FaultScheduleTest {
     }
 
     @Test
-    void shouldAlwaysHoldAWorkerKillAZombieAndABrokerKill() {
+    void shouldAlwaysHoldAWorkerKillAHandedBackZombieAndABrokerKill() {
         qt().forAll(longs().all()).checkAssert(seed -> {
             FaultSchedule s = FaultSchedule.generate(seed);
             assertThat(s.events).extracting(e -> e.kind)
-                    .contains(FaultSchedule.Kind.KILL_WORKER, FaultSchedule.Kind.PAUSE_WORKER, FaultSchedule.Kind.KILL_BROKER);
+                    .contains(FaultSchedule.Kind.KILL_WORKER, FaultSchedule.Kind.KILL_BROKER);
+            assertThat(s.events).extracting(e -> e.kind).containsAnyOf(FaultSchedule.Kind.ZOMBIE_IN_TRANSACTION,
+                    FaultSchedule.Kind.ZOMBIE_PAST_TRANSACTION);
             assertThat(s.events).allMatch(e -> e.kind != FaultSchedule.Kind.PAUSE_WORKER || e.arg > 6_000,
                     "pauses outlast the 6 s session timeout");
+            assertThat(s.events).allMatch(e -> e.kind != FaultSchedule.Kind.ZOMBIE_IN_TRANSACTION
+                    || (e.arg > 6_000 && e.arg < 9_000), "past the 6 s session, within the 10 s transaction timeout");
+            assertThat(s.events).allMatch(e -> e.kind != FaultSchedule.Kind.ZOMBIE_PAST_TRANSACTION
+                    || e.arg > 11_000, "past the 10 s transaction timeout");
             assertThat(s.events).allMatch(e -> e.kind != FaultSchedule.Kind.PAUSE_BROKER || e.arg > 9_000,
                     "broker pauses outlast broker.session.timeout.ms (9 s)");
         });

@@ -24,11 +24,13 @@ import org.junit.jupiter.api.Test;
  * pipeline: KEY order, 16 workers, records finishing out of order, poison records dead-lettered, outputs tagged
  * with their transaction; every other schedule also counts records per key in a state store, which
  * {@link #checkCounts} compares with its own fold of the input, and two schedules of every four run the
- * processor as an asynchronous one (the wait on a scheduler, the count and emit in the stage's callback). Workers killed, paused into zombies, joining and
- * leaving; brokers killed and restarted or paused past their session; bursts of input; the classic and the
- * consumer group protocol in turn.
+ * processor as an asynchronous one (the wait on a scheduler, the count and emit in the stage's callback). Workers
+ * killed, paused into zombies (every schedule has one whose partitions are then handed back to it, paused past its
+ * session only or past its transaction timeout too), joining and leaving; brokers killed and restarted or paused
+ * past their session; bursts of input; the classic and the consumer group protocol in turn.
  *
- * <p>{@code ./mvnw verify} runs {@code chaos.schedules} schedules (5); {@code -Pchaos} runs 30. Every run
+ * <p>{@code ./mvnw verify} runs {@code chaos.schedules} schedules (5); {@code -Pchaos} runs 30;
+ * {@code -Dchaos.stateful=true} makes every schedule count. Every run
  * prints its seed; {@code ./mvnw verify -pl eos-tests -Dit.test=ChaosIT -Dchaos.seed=S -Dchaos.schedules=1}
  * replays the schedule of seed S.
  */
@@ -58,9 +60,12 @@ class ChaosIT {
                 .isZero();
     }
 
-    /** Every other schedule runs the counting workload (a count per key in a RocksDB store). */
+    /**
+     * Every other schedule runs the counting workload (a count per key in a RocksDB store); every schedule does with
+     * {@code -Dchaos.stateful=true}.
+     */
     private static boolean counting(int schedule) {
-        return schedule % 2 == 1;
+        return schedule % 2 == 1 || Boolean.getBoolean("chaos.stateful");
     }
 
     /** Schedules 2 and 3 of every 4 run the processor as an AsyncProcessor (its wait on a scheduler). */
