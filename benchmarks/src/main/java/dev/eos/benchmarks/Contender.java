@@ -56,6 +56,22 @@ enum Contender {
             return startStreams(bootstrap, app, input, output, scenario, null);
         }
     },
+    /**
+     * Kafka Streams with transactional state stores (KIP-892, {@code enable.transactional.statestores}): after a
+     * crash under exactly-once its stores need not be wiped.
+     */
+    KAFKA_STREAMS_EOS_TXSTORES("kafka-streams-eos-txstores") {
+        @Override
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
+                throws Exception {
+            TRANSACTIONAL_STORES.set(true);
+            try {
+                return startStreams(bootstrap, app, input, output, scenario, null);
+            } finally {
+                TRANSACTIONAL_STORES.set(false);
+            }
+        }
+    },
     /** Kafka Streams with its record cache off: every count update is emitted and logged, as eos does. */
     KAFKA_STREAMS_EOS_NO_CACHE("kafka-streams-eos-nocache") {
         @Override
@@ -121,6 +137,11 @@ enum Contender {
     static final StoreDefinition<String, Long> COUNTS =
             StoreDefinition.persistent("counts", Serdes.String(), Serdes.Long());
 
+    /** The state directory of the stateful contenders, or null for a new temporary one per start. */
+    static volatile java.nio.file.Path stateDir;
+
+    private static final ThreadLocal<Boolean> TRANSACTIONAL_STORES = ThreadLocal.withInitial(() -> false);
+
     /** Extra eos settings from {@code --eos-config k=v,k=v}, applied after the defaults above. */
     static final Map<String, Object> EXTRA_EOS_CONFIG = new HashMap<>();
 
@@ -145,7 +166,8 @@ enum Contender {
         OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
         Pipeline.Builder<String, String> builder = Pipeline.builder(Serdes.String(), Serdes.String());
         if (scenario == Scenario.STATE) {
-            builder.store(COUNTS).config("state.dir", Files.createTempDirectory("bench-eos-").toString());
+            builder.store(COUNTS).config("state.dir", (stateDir != null ? stateDir
+                    : Files.createTempDirectory("bench-eos-")).toString());
         }
         // io-async's remote call: completed by a scheduler after its wait, no thread held meanwhile
         ScheduledExecutorService calls = scenario == Scenario.IO_ASYNC ? Executors.newScheduledThreadPool(2) : null;
@@ -224,12 +246,36 @@ enum Contender {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, scenario.waits() ? EndToEndBenchmark.PARTITIONS : 2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams-").toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, (stateDir != null ? stateDir
+                : Files.createTempDirectory("bench-streams-")).toString());
+        if (TRANSACTIONAL_STORES.get()) {
+            props.put("enable.transactional.statestores", true);
+        }
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         if (cacheBytes != null) {
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheBytes);
         }
         KafkaStreams streams = new KafkaStreams(b.build(), props);
+        streams.setGlobalStateRestoreListener(new org.apache.kafka.streams.processor.StateRestoreListener() {
+            private final Map<org.apache.kafka.common.TopicPartition, Long> started =
+                    new java.util.concurrent.ConcurrentHashMap<>();
+
+            @Override
+            public void onRestoreStart(org.apache.kafka.common.TopicPartition tp, String store, long start, long end) {
+                started.put(tp, System.nanoTime());
+            }
+
+            @Override
+            public void onBatchRestored(org.apache.kafka.common.TopicPartition tp, String store, long end, long n) {
+            }
+
+            @Override
+            public void onRestoreEnd(org.apache.kafka.common.TopicPartition tp, String store, long total) {
+                long ms = (System.nanoTime() - started.getOrDefault(tp, System.nanoTime())) / 1_000_000;
+                System.out.println("kafka-streams " + tp + " restored: " + total + " changelog record(s) in " + ms
+                        + " ms");
+            }
+        });
         streams.start();
         // leave the group on close, as eos does, so that a restart does not wait for the session timeout
         return () -> streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
@@ -238,8 +284,8 @@ enum Contender {
     }
 
     /** Every contender's label, for messages. */
-    static final String LABELS = "eos, eos-cpu, kafka-streams-eos, kafka-streams-eos-nocache, spring-kafka-tx, "
-            + "parallel-consumer-tx, at-least-once";
+    static final String LABELS = "eos, eos-cpu, kafka-streams-eos, kafka-streams-eos-txstores, "
+            + "kafka-streams-eos-nocache, spring-kafka-tx, parallel-consumer-tx, at-least-once";
 
     static Contender of(String label) {
         for (Contender c : values()) {

@@ -44,6 +44,10 @@ public final class EndToEndBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = parse(argv);
+        if ("crash-restore".equals(a.get("scenario"))) {
+            CrashRestore.run(a);
+            return;
+        }
         Scenario scenario = Scenario.of(a.getOrDefault("scenario", "cpu"));
         int partitions = Integer.parseInt(a.getOrDefault("partitions", "6"));
         PARTITIONS = partitions;
@@ -305,7 +309,8 @@ public final class EndToEndBenchmark {
             }
             String k = argv[i].substring(2);
             if (k.equals("help")) {
-                System.out.println("usage: eos bench [--scenario cpu|io|latency|state|skew|skew-hot|io-async] [--records N] "
+                System.out.println("usage: eos bench [--scenario cpu|io|latency|state|skew|skew-hot|io-async|crash-restore] "
+                        + "[--records N] "
                         + "[--partitions P] [--keys K] [--rate R] [--duration S] [--warmup S] [--warmup-records N] "
                         + "[--repeat K] [--contenders C,C,...] (contenders: " + Contender.LABELS + ") "
                         + "[--bootstrap HOST:PORT] [--eos-config key=value,key=value]");
