@@ -142,6 +142,35 @@ class StateIT {
         }
     }
 
+    @Test
+    void shouldKeepTheStoresOfPartitionsRevokedAndAssignedBackInOneRebalance(KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "state-keep", 4)) {
+            f.produce(2_000);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Pipeline<String, String> first = counter(f, "i1", tmp.resolve("keep-i1"), "classic", registry);
+            first.start();
+            awaitOutputs(f, 2_000);
+            assertThat(restores(registry)).as("restores of i1 alone").isEqualTo(4);
+            // the classic protocol's default (range) assignor is eager: i1 gives up every partition and gets two back
+            SimpleMeterRegistry registry2 = new SimpleMeterRegistry();
+            Pipeline<String, String> second = counter(f, "i2", tmp.resolve("keep-i2"), "classic", registry2);
+            second.start();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (restores(registry2) < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50); // until i2 has restored its share
+            }
+            assertThat(restores(registry2)).as("restores of i2").isEqualTo(2);
+            f.produce(2_000);
+            awaitOutputs(f, 4_000);
+            assertThat(registry.get("eos.rebalances").counter().count()).as("rebalances of i1").isGreaterThan(1);
+            assertThat(restores(registry)).as("restores of i1: the partitions it got back kept their open stores")
+                    .isEqualTo(4);
+            assertThat(second.close(Duration.ofSeconds(30))).isTrue();
+            assertThat(first.close(Duration.ofSeconds(30))).isTrue();
+            assertCountsExactlyOnce(f);
+        }
+    }
+
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "consumer"})
     void shouldRestorePartitionsMovedToAnotherInstance(String protocol, KafkaCluster kafka) throws Exception {
@@ -206,6 +235,12 @@ class StateIT {
                     .hasMessageContaining("cleanup.policy=" + policy);
             assertThat(p.state()).isEqualTo(Pipeline.State.FAILED);
         }
+    }
+
+    /** The pipeline's {@code eos.restores}; 0 until it has bound its meters. */
+    private static double restores(MeterRegistry registry) {
+        io.micrometer.core.instrument.FunctionCounter c = registry.find("eos.restores").functionCounter();
+        return c == null ? 0 : c.count();
     }
 
     private static void deleteRecursively(Path dir) throws Exception {

@@ -17,6 +17,8 @@ public final class LiveStatus {
     public volatile java.util.Map<String, Long> restoring = java.util.Map.of();
     /** Changelog records still to read by the restores running, as of their last batches. */
     public volatile long restoreRemaining;
+    /** Partitions whose restore finished since start (a restore that read nothing counts too). */
+    public volatile long restoresFinished;
     /** Changelog records read by restores since start. */
     public volatile long restoredRecords;
     /** Assigned partitions paused by back-pressure (not those waiting for their restore). */

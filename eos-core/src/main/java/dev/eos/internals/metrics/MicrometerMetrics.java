@@ -155,6 +155,9 @@ public final class MicrometerMetrics implements PipelineMetrics {
         gauges.add(io.micrometer.core.instrument.FunctionCounter.builder("eos.restore.records", status,
                 s -> s.restoredRecords).description("changelog records read by restores").baseUnit("records")
                 .tags(tags).register(registry));
+        gauges.add(io.micrometer.core.instrument.FunctionCounter.builder("eos.restores", status,
+                s -> s.restoresFinished).description("partitions whose state stores finished a restore")
+                .baseUnit("partitions").tags(tags).register(registry));
         gauge("eos.consumer.lag", "records behind the high watermarks of the assigned partitions (-1: unknown)",
                 "records", status, s -> s.lag);
         gauge("eos.records.oldest.age", "age of the oldest record taken and not yet sent", "seconds", status,

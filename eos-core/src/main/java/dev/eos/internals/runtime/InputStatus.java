@@ -67,6 +67,7 @@ final class InputStatus {
             status.restoring = restoring.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(restoring);
             status.restoreRemaining = remaining;
             status.restoredRecords = state.restoredRecords();
+            status.restoresFinished = state.restoresFinished();
         }
     }
 

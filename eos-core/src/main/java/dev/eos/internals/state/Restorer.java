@@ -66,6 +66,8 @@ final class Restorer implements Runnable {
     final AtomicBoolean finishedAny = new AtomicBoolean();
     /** Changelog records read since start. */
     final AtomicLong recordsRead = new AtomicLong();
+    /** Partitions whose restore finished since start. */
+    final AtomicLong finished = new AtomicLong();
     private long lastProgress = System.nanoTime();
 
     /**
@@ -302,6 +304,7 @@ final class Restorer implements Runnable {
         log.info("[app={}] partition {} restored: {} changelog record(s) of {} store(s) in {} ms ({} records/s)", app,
                 p.input, total, p.stores.size(), ms, total * 1000 / ms);
         p.restored = true;
+        finished.incrementAndGet();
         p.settled.countDown();
         finishedAny.set(true);
     }

@@ -133,6 +133,11 @@ public final class StateManager {
         return out;
     }
 
+    /** Partitions whose restore finished since start. */
+    public long restoresFinished() {
+        return restorer == null ? 0 : restorer.finished.get();
+    }
+
     /** Changelog records read by restores since start. */
     public long restoredRecords() {
         return restorer == null ? 0 : restorer.recordsRead.get();
