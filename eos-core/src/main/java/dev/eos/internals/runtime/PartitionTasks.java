@@ -183,7 +183,10 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
         loop.transactions.forget(tps);
     }
 
-    /** Partitions lost (their transaction aborted): their epochs end and their stores close dirty. */
+    /**
+     * Partitions lost (their transaction aborted), or revoked after a failed final commit: their epochs end and
+     * their stores close dirty.
+     */
     void lost(Collection<TopicPartition> tps) {
         close(tps, false);
         loop.transactions.forget(tps);

@@ -46,6 +46,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         if (!rebalancing(partitions)) {
             return;
         }
+        long failures = loop.transactions.failures();
         loop.transactions.finishCommit(true); // the running commit may hold offsets of these partitions
         List<PartitionTracker> revoked = loop.partitions.of(partitions);
         if (loop.transactions.isOpen() || !revoked.isEmpty()) {
@@ -53,7 +54,11 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
                     partitions);
             loop.drainAndCommit(revoked, "revoke");
         }
-        loop.partitions.revoked(partitions);
+        if (loop.transactions.failures() == failures) {
+            loop.partitions.revoked(partitions); // their final commit is done: kept open for now, closed clean
+        } else {
+            loop.partitions.lost(partitions); // a commit failed on the way out: closed dirty
+        }
     }
 
     @Override

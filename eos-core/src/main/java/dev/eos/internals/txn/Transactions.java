@@ -69,6 +69,7 @@ public final class Transactions {
     private OpenTransaction open;
     private long sequence;
     private int consecutiveAborts;
+    private long failures;
 
     public Transactions(Settings settings, KafkaClients clients, Listener listener, BooleanSupplier stopRequested,
             PipelineMetrics metrics) {
@@ -263,7 +264,13 @@ public final class Transactions {
         }
     }
 
+    /** Failed transactions since start (each failure counts once, however many transactions it aborted). */
+    public long failures() {
+        return failures;
+    }
+
     private void countAbort(KafkaException cause) {
+        failures++;
         if (probe.takeProgress()) {
             return; // this abort found the record at fault: progress, not a loop
         }
