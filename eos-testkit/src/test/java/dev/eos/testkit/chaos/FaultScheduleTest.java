@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FaultScheduleTest {
@@ -31,6 +33,18 @@ class FaultScheduleTest {
             assertThat(s.events).allMatch(e -> e.kind != FaultSchedule.Kind.PAUSE_BROKER || e.arg > 9_000,
                     "broker pauses outlast broker.session.timeout.ms (9 s)");
         });
+    }
+
+    @Test
+    void shouldGiveEveryFourConsecutiveSeedsBothZombieForms() {
+        for (long first : new long[] {0, 20261130, 1796058423260L}) {
+            List<FaultSchedule.Kind> kinds = new ArrayList<>();
+            for (long seed = first; seed < first + 4; seed++) {
+                FaultSchedule.generate(seed).events.forEach(e -> kinds.add(e.kind));
+            }
+            assertThat(kinds).as("from seed " + first).contains(FaultSchedule.Kind.ZOMBIE_IN_TRANSACTION,
+                    FaultSchedule.Kind.ZOMBIE_PAST_TRANSACTION);
+        }
     }
 
     @Test
