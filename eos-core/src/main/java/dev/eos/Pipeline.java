@@ -128,10 +128,10 @@ public final class Pipeline<K, V> implements AutoCloseable {
         AsyncProcessor<K, V> processor = b.processor;
         KafkaClients clients = b.clients;
         MeterRegistry registry = b.meterRegistry;
-        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, outputs, stores, changelogs -> new PollLoop<>(
-                settings, inputs, outputTopics, stores, changelogs, keys, values, processor, lifecycle, clients,
-                registry == null ? PipelineMetrics.NOOP : new MicrometerMetrics(registry, settings.applicationId()),
-                status));
+        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, outputs, stores,
+                changelogs -> new PollLoop<>(settings, inputs, outputTopics, stores, changelogs, keys, values,
+                        processor, lifecycle, clients, registry == null ? PipelineMetrics.NOOP
+                        : new MicrometerMetrics(registry, settings.applicationId()), status));
     }
 
     /**
@@ -198,7 +198,8 @@ public final class Pipeline<K, V> implements AutoCloseable {
      */
     public PipelineHealth health() {
         return new PipelineHealth(lifecycle.state(), status.lastCommitMs, status.lag, status.recordsInFlight,
-                status.oldestInFlight, status.oldestAgeMs(System.currentTimeMillis()), status.oldestStarted, status);
+                status.oldestInFlight, status.oldestAgeMs(System.currentTimeMillis()), status.oldestStarted,
+                status.restoring);
     }
 
     /** The application id of this pipeline. */
@@ -390,9 +391,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
                 }
             }
             EosConfig config = new EosConfig(props);
-            StoreDeclarations.check(stores.values(), inputTopics, outputTopics.keySet(),
-                    config.getString(EosConfig.DEAD_LETTER_TOPIC_CONFIG),
-                    config.getString(EosConfig.APPLICATION_ID_CONFIG), config.getString(EosConfig.ORDERING_CONFIG));
+            StoreDeclarations.check(stores.values(), inputTopics, outputTopics.keySet(), config);
             return new Pipeline<>(this, config);
         }
     }

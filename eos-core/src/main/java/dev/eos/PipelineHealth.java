@@ -23,8 +23,8 @@ public final class PipelineHealth {
     private final Map<String, Long> restoring;
 
     PipelineHealth(Pipeline.State state, long lastCommitMs, long lag, long recordsInFlight, String oldestInFlight,
-            long oldestAgeMs, boolean oldestStarted, dev.eos.internals.metrics.LiveStatus status) {
-        this.restoring = status.restoring;
+            long oldestAgeMs, boolean oldestStarted, Map<String, Long> restoring) {
+        this.restoring = restoring;
         this.state = state;
         this.lastCommitMs = lastCommitMs;
         this.lag = lag;

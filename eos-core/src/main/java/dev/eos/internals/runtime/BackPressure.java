@@ -29,9 +29,12 @@ final class BackPressure {
     void apply(PartitionTasks tasks, Consumer<byte[], byte[]> consumer) {
         long totalRecords = 0;
         long totalBytes = 0;
-        for (PartitionTracker t : tasks.all()) {
-            totalRecords += t.records();
-            totalBytes += t.bytes();
+        for (PartitionTask task : tasks.tasks()) {
+            PartitionTracker t = task.tracker();
+            if (t != null) {
+                totalRecords += t.records();
+                totalBytes += t.bytes();
+            }
         }
         if (paused.isEmpty() && !limits.reached(totalRecords, totalBytes)) {
             return; // the common case: no limit reached and nothing to resume

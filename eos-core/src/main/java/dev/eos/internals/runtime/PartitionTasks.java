@@ -1,5 +1,6 @@
 package dev.eos.internals.runtime;
 
+import dev.eos.internals.exec.Dispatcher;
 import dev.eos.internals.exec.Work;
 import dev.eos.internals.metrics.LiveStatus;
 import dev.eos.internals.state.StateManager;
@@ -33,19 +34,23 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
      */
     static final String BROKEN_REWIND_PROPERTY = "dev.eos.internal.test.skipRewindAfterAbort";
 
-    private final PollLoop<?, ?> loop;
+    private final String app;
+    private final LiveStatus status;
+    /** The local state, or null for a stateless pipeline. */
+    private final StateManager state;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Dispatcher dispatcher;
     private final Map<TopicPartition, PartitionTask> tasks = new HashMap<>();
     private final boolean brokenRewind = Boolean.getBoolean(BROKEN_REWIND_PROPERTY);
-    private final LiveStatus status;
     private int suspended;
 
-    PartitionTasks(PollLoop<?, ?> loop, LiveStatus status) {
-        this.loop = loop;
+    PartitionTasks(String app, LiveStatus status, StateManager state, Consumer<byte[], byte[]> consumer,
+            Dispatcher dispatcher) {
+        this.app = app;
         this.status = status;
-    }
-
-    private StateManager state() {
-        return loop.state;
+        this.state = state;
+        this.consumer = consumer;
+        this.dispatcher = dispatcher;
     }
 
     /** Partitions were assigned: a task each (a suspended one is taken back as it is); stores start restoring. */
@@ -56,10 +61,10 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             if (task != null && task.phase() == PartitionTask.Phase.SUSPENDED) {
                 suspended--;
             }
-            if (state() != null) {
-                state().assigned(List.of(tp)); // keeps the stores of a suspended task and their restore progress
+            if (state != null) {
+                state.assigned(List.of(tp)); // keeps the stores of a suspended task and their restore progress
             }
-            boolean restores = state() != null && state().isRestoring(tp);
+            boolean restores = state != null && state.isRestoring(tp);
             if (task == null) {
                 tasks.put(tp, new PartitionTask(tp, restores));
             } else {
@@ -70,7 +75,7 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             }
         }
         if (!restoring.isEmpty()) {
-            loop.consumer.pause(restoring); // until their stores are restored
+            consumer.pause(restoring); // until their stores are restored
         }
     }
 
@@ -79,12 +84,11 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
         return tasks.computeIfAbsent(tp, k -> new PartitionTask(k, false));
     }
 
-    /** The tracker of {@code tp}'s current epoch, begun on its first record; its records see fresh overlays. */
-    PartitionTracker trackerFor(TopicPartition tp) {
-        PartitionTask task = task(tp);
+    /** The tracker of {@code task}'s current epoch, begun on its first record; its records see fresh overlays. */
+    PartitionTracker trackerFor(PartitionTask task) {
         PartitionTracker t = task.tracker();
         if (t == null) {
-            t = newTracker(tp);
+            t = newTracker(task.tp);
             task.begin(t);
         }
         return t;
@@ -92,8 +96,8 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
 
     private PartitionTracker newTracker(TopicPartition tp) {
         PartitionTracker t = new PartitionTracker(tp);
-        if (state() != null) {
-            t.epoch.stores = state().epochStores(tp);
+        if (state != null) {
+            t.epoch.stores = state.epochStores(tp);
         }
         return t;
     }
@@ -156,7 +160,7 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
 
     /** Drops every record in flight and seeks each owned partition back to its committed position. */
     void resetAll() {
-        Set<TopicPartition> owned = loop.consumer.assignment();
+        Set<TopicPartition> owned = consumer.assignment();
         for (PartitionTask task : tasks.values()) {
             if (task.tracker() == null) {
                 continue; // no record taken since the last reset: the consumer is where it should be
@@ -165,7 +169,7 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             task.begin(newTracker(task.tp));
             long committed = task.committedPosition();
             if (committed >= 0 && owned.contains(task.tp) && !brokenRewind) {
-                loop.consumer.seek(task.tp, committed);
+                consumer.seek(task.tp, committed);
             }
         }
     }
@@ -180,7 +184,6 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
                 suspended++;
             }
         }
-        loop.transactions.forget(tps);
     }
 
     /**
@@ -189,11 +192,10 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
      */
     void lost(Collection<TopicPartition> tps) {
         close(tps, false);
-        loop.transactions.forget(tps);
     }
 
     /** Closes the suspended tasks whose partitions did not come back (clean: their final commit is done). */
-    void closeSuspended(Consumer<byte[], byte[]> consumer) {
+    void closeSuspended() {
         if (suspended == 0) {
             return;
         }
@@ -210,8 +212,8 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
     /** Closes every task: {@code clean} after a clean stop (its final commit done), else dirty. */
     void closeAll(boolean clean) {
         close(new ArrayList<>(tasks.keySet()), clean);
-        if (state() != null) {
-            state().close(clean);
+        if (state != null) {
+            state.close(clean);
         }
     }
 
@@ -229,24 +231,24 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             task.close(clean);
             closed.add(tp);
         }
-        if (state() != null && !closed.isEmpty()) {
-            state().close(closed, clean);
+        if (state != null && !closed.isEmpty()) {
+            state.close(closed, clean);
         }
     }
 
     private void expedite(List<Work> dropped) {
         for (Work w : dropped) {
-            loop.dispatcher.expedite(w);
+            dispatcher.expedite(w);
         }
     }
 
     /** Resumes the partitions whose stores are restored (they were paused when assigned). */
     void resumeRestored() {
-        List<TopicPartition> restored = state().takeRestored();
+        List<TopicPartition> restored = state.takeRestored();
         if (restored.isEmpty()) {
             return;
         }
-        Set<TopicPartition> owned = loop.consumer.assignment();
+        Set<TopicPartition> owned = consumer.assignment();
         List<TopicPartition> resume = new ArrayList<>();
         for (TopicPartition tp : restored) {
             PartitionTask task = tasks.get(tp);
@@ -257,16 +259,16 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
                 resume.add(tp);
             }
         }
-        loop.consumer.resume(resume);
-        log.info("[app={}] stores restored, processing {}", loop.app, resume);
+        consumer.resume(resume);
+        log.info("[app={}] stores restored, processing {}", app, resume);
     }
 
     /** After fencing: rejoin the group, so that the new producer works with the current generation. */
     void rejoin() {
         try {
-            loop.consumer.enforceRebalance("transactional producer was fenced");
+            consumer.enforceRebalance("transactional producer was fenced");
         } catch (RuntimeException e) {
-            log.debug("[app={}] enforceRebalance: {}", loop.app, e.toString());
+            log.debug("[app={}] enforceRebalance: {}", app, e.toString());
         }
     }
 }

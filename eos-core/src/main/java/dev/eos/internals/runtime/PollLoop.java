@@ -152,16 +152,16 @@ public final class PollLoop<K, V> implements Runnable {
                 state.start(clients.consumer(settings.restoreConsumerConfigs("read_committed", "restore")),
                         clients.consumer(settings.restoreConsumerConfigs("read_uncommitted", "restore-watermarks")));
             }
-            partitions = new PartitionTasks(this, status);
+            consumer = clients.consumer(settings.consumerConfigs());
+            dispatcher = new Dispatcher("eos-" + app, settings.concurrency(), runner, watchdog);
+            partitions = new PartitionTasks(app, status, state, consumer, dispatcher);
             backPressure = new BackPressure(limits);
             inputStatus = new InputStatus(status);
             transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics);
             transactions.start();
             schedule = new CommitSchedule(settings, transactions);
-            consumer = clients.consumer(settings.consumerConfigs());
             metrics.bindConsumer(consumer);
             metrics.bindStatus(status);
-            dispatcher = new Dispatcher("eos-" + app, settings.concurrency(), runner, watchdog);
             starting = false;
             Thread.interrupted(); // an interrupt aimed at the start-up is not for the loop
             if (stopRequested) {
@@ -257,16 +257,18 @@ public final class PollLoop<K, V> implements Runnable {
     // ------------------------------------------------------------------ one iteration
 
     private void iterate() {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(schedule.pollTimeoutMs(consumer, running)));
-        partitions.closeSuspended(consumer); // revoked and not assigned back by the rebalance this poll ran
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(schedule.pollTimeoutMs(consumer,
+                running)));
+        partitions.closeSuspended(); // revoked and not assigned back by the rebalance this poll ran
         long now = System.currentTimeMillis();
         if (!records.isEmpty()) {
             List<Work> batch = new ArrayList<>(records.count());
             for (TopicPartition tp : records.partitions()) {
                 PartitionTask task = partitions.task(tp);
-                PartitionTracker t = partitions.trackerFor(tp);
-                for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-                    task.taken(r.offset());
+                List<ConsumerRecord<byte[], byte[]>> taken = records.records(tp);
+                task.taken(taken.get(0).offset());
+                PartitionTracker t = partitions.trackerFor(task);
+                for (ConsumerRecord<byte[], byte[]> r : taken) {
                     batch.add(track(t, r, now));
                 }
             }

@@ -35,6 +35,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         if (loop.closing) {
             loop.partitions.revoked(partitions);
+            loop.transactions.forget(partitions);
             return false; // the stores are closed with the loop
         }
         loop.lifecycle.transitionIfPossible(State.REBALANCING);
@@ -59,6 +60,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         } else {
             loop.partitions.lost(partitions); // a commit failed on the way out: closed dirty
         }
+        loop.transactions.forget(partitions); // their rejected-output suspicions
     }
 
     @Override
@@ -70,6 +72,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
                 partitions);
         loop.abortAndReset();
         loop.partitions.lost(partitions);
+        loop.transactions.forget(partitions);
     }
 
     @Override

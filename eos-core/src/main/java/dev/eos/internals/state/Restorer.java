@@ -93,9 +93,7 @@ final class Restorer implements Runnable {
 
     /** A partition was cancelled: the thread looks at once instead of after its current poll. */
     void wake() {
-        if (!active.isEmpty()) {
-            committed.wakeup();
-        }
+        committed.wakeup(); // a poll or offset lookup throws WakeupException, which the loop takes as "look again"
     }
 
     @Override

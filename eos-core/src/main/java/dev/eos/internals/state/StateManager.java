@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -271,8 +272,7 @@ public final class StateManager {
         if (position == null) {
             return "it records no changelog position";
         }
-        if (!sp.changelogId.equals(org.apache.kafka.common.Uuid.ZERO_UUID)
-                && !position.topicId().equals(org.apache.kafka.common.Uuid.ZERO_UUID)
+        if (!sp.changelogId.equals(Uuid.ZERO_UUID) && !position.topicId().equals(Uuid.ZERO_UUID)
                 && !position.topicId().equals(sp.changelogId)) {
             return "its position is of changelog topic id " + position.topicId() + ", not " + sp.changelogId
                     + " (the topic was recreated)";

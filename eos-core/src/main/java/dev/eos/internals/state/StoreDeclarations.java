@@ -17,16 +17,18 @@ public final class StoreDeclarations {
      * Checks that a pipeline with stores reads one input topic, keeps KEY or PARTITION order (in any letter case),
      * and does not use a changelog topic as an input, an output or the dead-letter topic.
      *
-     * @param deadLetterTopic the dead-letter topic, or null or blank for none
-     *
+     * @param config the pipeline's settings: application id, ordering, dead-letter topic
      * @throws IllegalStateException for the topics
      * @throws ConfigException for the ordering
      */
     public static void check(Collection<StoreDefinition<?, ?>> stores, Set<String> inputs, Set<String> outputs,
-            String deadLetterTopic, String applicationId, String ordering) {
+            EosConfig config) {
         if (stores.isEmpty()) {
             return;
         }
+        String applicationId = config.getString(EosConfig.APPLICATION_ID_CONFIG);
+        String ordering = config.getString(EosConfig.ORDERING_CONFIG);
+        String deadLetterTopic = config.getString(EosConfig.DEAD_LETTER_TOPIC_CONFIG);
         Set<String> names = new java.util.TreeSet<>();
         stores.forEach(s -> names.add(s.name()));
         if (inputs.size() != 1) {

@@ -142,6 +142,19 @@ class StateManagerTest {
         return t;
     }
 
+    /** A state manager over {@code log} whose partition in-0 is assigned and restored. */
+    private StateManager startWithIn0Restored(Changelog log) throws InterruptedException {
+        StateManager m = start(new RestoreConsumer(log), log, 600_000);
+        m.assigned(List.of(IN0));
+        awaitRestored(m, IN0);
+        return m;
+    }
+
+    /** The producer the instance sends its changelog records with: acknowledged at the next offset of each. */
+    private static MockProducer<byte[], byte[]> changelogProducer() {
+        return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
     private static void othersWrite(MockProducer<byte[], byte[]> p, int records) {
         for (int i = 0; i < records; i++) {
             p.send(new ProducerRecord<>(CHANGELOG, 0, new byte[] {1}, new byte[] {1})); // moves the offsets on
@@ -151,11 +164,8 @@ class StateManagerTest {
     @Test
     void shouldRestoreFromTheLastCommittedFoldAfterAZombieAppendedPastAnotherOwnersWrites() throws Exception {
         Changelog log = new Changelog();
-        StateManager m = start(new RestoreConsumer(log), log, 600_000);
-        m.assigned(List.of(IN0));
-        awaitRestored(m, IN0);
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        StateManager m = startWithIn0Restored(log);
+        MockProducer<byte[], byte[]> producer = changelogProducer();
 
         transaction(m, IN0, producer, "a", 1L).fold(); // committed at changelog offset 0
         log.put(CL0, 0, "a", 1L);
@@ -240,11 +250,8 @@ class StateManagerTest {
     @Test
     void shouldRestoreNothingAfterACleanCloseAndOnlyTheTailAfterADirtyOne() throws Exception {
         Changelog log = new Changelog();
-        StateManager m = start(new RestoreConsumer(log), log, 600_000);
-        m.assigned(List.of(IN0));
-        awaitRestored(m, IN0);
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        StateManager m = startWithIn0Restored(log);
+        MockProducer<byte[], byte[]> producer = changelogProducer();
         for (int i = 0; i < 4; i++) {
             transaction(m, IN0, producer, "k" + i, (long) i).fold();
             log.put(CL0, i, "k" + i, (long) i);
