@@ -57,10 +57,10 @@ final class BackPressure {
             }
         }
         if (!pause.isEmpty()) {
-            consumer.pause(pause);
+            AssignedPartitions.pause(consumer, pause);
         }
         if (!resume.isEmpty()) {
-            consumer.resume(resume);
+            AssignedPartitions.resume(consumer, resume);
         }
     }
 }

@@ -43,7 +43,7 @@ final class InputStatus {
         }
         long lag = 0;
         for (TopicPartition tp : consumer.assignment()) {
-            OptionalLong l = consumer.currentLag(tp);
+            OptionalLong l = AssignedPartitions.lag(consumer, tp);
             if (l.isEmpty()) {
                 lag = -1;
                 break;
@@ -79,7 +79,7 @@ final class InputStatus {
     static boolean caughtUp(Consumer<byte[], byte[]> consumer, int maxPollRecords) {
         long waiting = 0;
         for (TopicPartition tp : consumer.assignment()) {
-            OptionalLong lag = consumer.currentLag(tp);
+            OptionalLong lag = AssignedPartitions.lag(consumer, tp);
             if (lag.isEmpty()) {
                 return false;
             }

@@ -75,7 +75,7 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             }
         }
         if (!restoring.isEmpty()) {
-            consumer.pause(restoring); // until their stores are restored
+            AssignedPartitions.pause(consumer, restoring); // until their stores are restored
         }
     }
 
@@ -169,7 +169,7 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             task.begin(newTracker(task.tp));
             long committed = task.committedPosition();
             if (committed >= 0 && owned.contains(task.tp) && !brokenRewind) {
-                consumer.seek(task.tp, committed);
+                AssignedPartitions.seek(consumer, task.tp, committed);
             }
         }
     }
@@ -259,7 +259,7 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
                 resume.add(tp);
             }
         }
-        consumer.resume(resume);
+        AssignedPartitions.resume(consumer, resume);
         log.info("[app={}] stores restored, processing {}", app, resume);
     }
 
