@@ -54,7 +54,10 @@ public final class ChaosTest {
     /**
      * What one worker process is started for; {@link #arguments()} is the default command line:
      * {@code --bootstrap B --app A --instance I --input T --output T --group-protocol P}, and
-     * {@code --dead-letter-topic D} when the run has a dead-letter topic.
+     * {@code --dead-letter-topic D} when the run has a dead-letter topic. {@code schedule} is a number to vary the
+     * workload by ({@code schedule % 2}, {@code % 4}, ...): it follows the schedule's seed (the seed modulo 720720,
+     * which every count up to 16 divides), so consecutive seeds take turns and a replay of one seed runs the same
+     * workload, and the same group protocol, as the run that printed it.
      */
     public record Worker(String bootstrap, String applicationId, String instanceId, String input, String output,
             String deadLetterTopic, String groupProtocol, int schedule) {
@@ -231,6 +234,11 @@ public final class ChaosTest {
         return new Builder(cluster);
     }
 
+    /** What varies with the seed beside the faults: the group protocol and {@link Worker#schedule()}. */
+    private static int variant(FaultSchedule schedule) {
+        return (int) Math.floorMod(schedule.seed, 720_720L);
+    }
+
     /** One schedule against one set of topics. */
     private static final class Run {
         private final Builder b;
@@ -256,7 +264,7 @@ public final class ChaosTest {
             this.input = app + "-in";
             this.output = app + "-out";
             this.deadLetter = b.deadLetters ? app + "-dlq" : null;
-            this.protocol = b.protocols.get(index % b.protocols.size());
+            this.protocol = b.protocols.get(variant(schedule) % b.protocols.size());
             this.logs = Files.createTempDirectory("eos-chaos-");
         }
 
@@ -366,7 +374,7 @@ public final class ChaosTest {
         }
 
         private Worker worker(String instance) {
-            return new Worker(bootstrap, app, instance, input, output, deadLetter, protocol, index);
+            return new Worker(bootstrap, app, instance, input, output, deadLetter, protocol, variant(schedule));
         }
 
         /** Starts a worker; {@code instance} null: a new instance id. */
