@@ -12,6 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs records on a pool of worker threads so that records with the same ordering key run one at a time, in
@@ -31,12 +33,16 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Dispatcher {
 
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
     /** What {@link Task#run} returns when the record's attempt goes on after it returned. */
     public static final long PENDING = -2;
 
     /** The work done for one record. */
     public interface Task {
         /**
+         * Never throws: a task ends every failure of its record itself.
+         *
          * Runs the record; returns the delay in milliseconds before it must run again, -1 when done, or
          * {@link #PENDING} when the attempt completes later: then its key stays busy until the task calls
          * {@link Dispatcher#resume} on {@code from}.
@@ -153,7 +159,9 @@ public final class Dispatcher {
         try {
             retryDelay = task.run(w, this);
         } catch (RuntimeException | Error e) {
-            retryDelay = -1; // the task records its own failures; never leave a key busy
+            // a task ends its own failures (RecordRunner applies failure.action); this is a bug in the task
+            log.error("a task threw for {} instead of ending it; freeing its key", w.coordinates(), e);
+            retryDelay = -1; // never leave a key busy
         }
         if (retryDelay != PENDING) {
             resume(w, retryDelay);

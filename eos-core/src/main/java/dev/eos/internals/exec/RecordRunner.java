@@ -72,8 +72,20 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         this.stores = stores;
     }
 
+    /**
+     * Runs one attempt of {@code w}. Never throws: whatever fails outside the processor call (deserializing, handing
+     * the record back, a bug in eos) ends in {@link #failedOutsideTheProcessor}, so every record completes.
+     */
     @Override
     public long run(Work w, Dispatcher from) {
+        try {
+            return attempt(w, from);
+        } catch (Throwable t) {
+            return failedOutsideTheProcessor(w, t);
+        }
+    }
+
+    private long attempt(Work w, Dispatcher from) {
         if (!w.epoch.mayRun(w.started)) {
             return cancel(w);
         }
@@ -85,7 +97,11 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         try {
             key = keyDeserializer.deserialize(raw.topic(), raw.headers(), raw.key());
             value = valueDeserializer.deserialize(raw.topic(), raw.headers(), raw.value());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            if (e instanceof Error) {
+                log.error("[app={}] the deserializer threw an Error for record {}; failure.action applies to it",
+                        app, w.coordinates(), e);
+            }
             noteFailure(w);
             metrics.attemptFailed(0);
             return finalFailure(w, new SerializationException("Cannot deserialize the key or value of "
@@ -121,10 +137,10 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
             return endAttempt(w, context, thrown, timedOut, start);
         }
         PendingAttempt p = new PendingAttempt(this, from, w, context, start, stage);
-        w.pending = p;
         if (watchdog != null) {
-            watchdog.watch(p);
+            watchdog.watch(p); // before it is published: an end from expedite() must find it to unwatch it
         }
+        w.pending = p;
         stage.whenComplete((ignored, e) -> p.stageCompleted(e));
         if (w.epoch.discarded) {
             p.cancel(); // dropped while the attempt was starting: expedite() may have missed it
@@ -139,9 +155,44 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         }
         try {
             return endAttempt(p.work, p.context, thrown, timedOut, p.startNanos);
-        } catch (RuntimeException | Error e) {
-            log.error("[app={}] ending the attempt of {} failed", app, p.work.coordinates(), e);
-            return -1; // as Dispatcher.runOne does: never leave a key busy
+        } catch (Throwable t) {
+            return failedOutsideTheProcessor(p.work, t);
+        }
+    }
+
+    /**
+     * Something outside the processor call failed for {@code w}: an ERROR names the record, and it ends like a
+     * record whose last attempt failed (failure.action), unless its store writes were already made visible to
+     * later records: then it stops the pipeline, which cannot take them back. Either way the record completes, so
+     * its partition commits on; it is never left without an end.
+     */
+    private long failedOutsideTheProcessor(Work w, Throwable t) {
+        if (w.handedBack) {
+            log.error("[app={}] record {} failed after it was handed back", app, w.coordinates(), t);
+            return -1;
+        }
+        ConsumerRecord<byte[], byte[]> raw = w.raw;
+        ProcessingException failure = new ProcessingException("The record failed outside the processor: " + t,
+                raw.topic(), raw.partition(), raw.offset(), t);
+        try {
+            if (w.epoch.discarded) {
+                return cancel(w);
+            }
+            if (w.stateWrites != null) {
+                log.error("[app={}] record {} failed outside the processor after its store writes became "
+                        + "visible; stopping the pipeline", app, w.coordinates(), t);
+                w.failure = failure;
+                return handBack(w);
+            }
+            log.error("[app={}] record {} failed outside the processor; failure.action applies to it", app,
+                    w.coordinates(), t);
+            return finalFailure(w, failure);
+        } catch (Throwable again) {
+            t.addSuppressed(again);
+            w.failure = failure;
+            completed.accept(w);
+            w.handedBack = true;
+            return -1;
         }
     }
 
@@ -162,8 +213,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
             metrics.attemptSucceeded(took);
             w.setOutputs(outputs);
             w.setStateWrites(context.completeState());
-            completed.accept(w);
-            return -1;
+            return handBack(w);
         }
         context.discardState();
         noteFailure(w);
@@ -175,8 +225,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         if (thrown instanceof Error) {
             w.failure = new ProcessingException("The processor failed with an error: " + thrown, raw.topic(),
                     raw.partition(), raw.offset(), thrown);
-            completed.accept(w);
-            return -1;
+            return handBack(w);
         }
         Exception e = thrown instanceof Exception ex ? ex : new ProcessingException(thrown.toString(), raw.topic(),
                 raw.partition(), raw.offset(), thrown);
@@ -192,7 +241,13 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
 
     private long cancel(Work w) {
         w.cancelled = true;
+        return handBack(w);
+    }
+
+    /** Hands the record back to the poll thread as completed (done, failed or cancelled); once only. */
+    private long handBack(Work w) {
         completed.accept(w);
+        w.handedBack = true;
         return -1;
     }
 
@@ -202,8 +257,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         } catch (ProcessingException stop) {
             w.failure = stop;
         }
-        completed.accept(w);
-        return -1;
+        return handBack(w);
     }
 
     private static void noteFailure(Work w) {

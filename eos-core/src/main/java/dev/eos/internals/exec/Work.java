@@ -31,6 +31,8 @@ public final class Work {
     public long lastFailureMs;
     public volatile boolean started;
     public volatile boolean cancelled;
+    /** The record was handed back to the poll thread as completed; nothing may hand it back again. */
+    volatile boolean handedBack;
     /** Set by the watchdog when the running attempt passed processing.timeout.ms. */
     volatile boolean timedOut;
     /** Set by the watchdog once the running attempt was reported as slow. */

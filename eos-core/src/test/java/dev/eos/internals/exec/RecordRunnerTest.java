@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +32,17 @@ class RecordRunnerTest {
 
     private Work runToCompletion(Processor<String, String> processor, int attempts, long timeoutMs)
             throws InterruptedException {
+        return runToCompletion(processor, attempts, timeoutMs, Serdes.String().deserializer(), completed::add);
+    }
+
+    private Work runToCompletion(Processor<String, String> processor, int attempts, long timeoutMs,
+            Deserializer<String> valueDeserializer, java.util.function.Consumer<Work> handBack)
+            throws InterruptedException {
         AttemptWatchdog watchdog = new AttemptWatchdog("test", 0, timeoutMs, System::nanoTime);
         RecordRunner<String, String> runner = new RecordRunner<>("test", "i1", Serdes.String().deserializer(),
-                Serdes.String().deserializer(), BlockingProcessor.of(processor), Map.of("out", OUT),
+                valueDeserializer, BlockingProcessor.of(processor), Map.of("out", OUT),
                 new RetryPolicy(attempts, 0, 0, 1.0, 0.0), new FailurePolicy("test", FailureAction.DEAD_LETTER, "dlq",
-                PipelineMetrics.NOOP), watchdog, timeoutMs, completed::add, PipelineMetrics.NOOP, false, Map.of());
+                PipelineMetrics.NOOP), watchdog, timeoutMs, handBack, PipelineMetrics.NOOP, false, Map.of());
         Dispatcher d = new Dispatcher("test", 2, runner, watchdog);
         try {
             ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>("in", 0, 42, "k".getBytes(StandardCharsets.UTF_8),
@@ -127,5 +134,45 @@ class RecordRunnerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other");
         assertThat(c2.close().get(0).headers().lastHeader(dev.eos.Provenance.SOURCE_TOPIC)).as("off by default")
                 .isNull();
+    }
+
+    /**
+     * An Error from a deserializer (a StackOverflowError, an OutOfMemoryError from a bogus length prefix) is a
+     * record that cannot be deserialized: failure.action applies to it, as to any other such record, instead of
+     * the record never completing and its partition never committing again.
+     */
+    @Test
+    void shouldApplyTheFailureActionToARecordWhoseDeserializerThrowsAnError() throws Exception {
+        Deserializer<String> broken = (topic, data) -> {
+            throw new StackOverflowError("a recursive schema");
+        };
+        Work w = runToCompletion((record, context) -> context.emit(OUT, record.key(), "never"), 3, 0, broken,
+                completed::add);
+        assertThat(w.failure).isNull();
+        assertThat(w.outputs).hasSize(1);
+        assertThat(w.outputs.get(0).topic()).isEqualTo("dlq");
+        assertThat(DeadLetter.header(w.outputs.get(0).headers(), DeadLetter.EXCEPTION_MESSAGE))
+                .contains("StackOverflowError").contains("in-0@42");
+    }
+
+    /**
+     * A failure outside the processor call, here in handing the completed record back, still completes the
+     * record: failure.action applies once, and the record is handed back as failed instead of never.
+     */
+    @Test
+    void shouldApplyTheFailureActionToARecordThatFailsOutsideTheProcessor() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger handBacks = new java.util.concurrent.atomic.AtomicInteger();
+        Work w = runToCompletion((record, context) -> context.emit(OUT, record.key(), "done"), 3, 0,
+                Serdes.String().deserializer(), work -> {
+                    if (handBacks.incrementAndGet() == 1) {
+                        throw new IllegalStateException("a bug on the way back");
+                    }
+                    completed.add(work);
+                });
+        assertThat(handBacks.get()).isEqualTo(2);
+        assertThat(w.outputs).hasSize(1);
+        assertThat(w.outputs.get(0).topic()).isEqualTo("dlq");
+        assertThat(DeadLetter.header(w.outputs.get(0).headers(), DeadLetter.EXCEPTION_MESSAGE))
+                .contains("a bug on the way back");
     }
 }
