@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +59,8 @@ public final class Dispatcher {
     private final AttemptWatchdog watchdog;
     private final ConcurrentLinkedQueue<Work> ready = new ConcurrentLinkedQueue<>();
     private final AtomicInteger drainers = new AtomicInteger();
+    /** Stages whose attempt ended (timed out, epoch dropped) before they did. */
+    private final AtomicInteger abandoned = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     /** Keys with a record running or waiting for a retry; the queue holds the records waiting behind it. */
     private final Map<Object, ArrayDeque<Work>> busy = new HashMap<>();
@@ -72,7 +76,16 @@ public final class Dispatcher {
         this.timer = Executors.newSingleThreadScheduledExecutor(WorkerThread.factory(threadPrefix + "-timer-"));
         if (watchdog != null) {
             long every = watchdog.checkIntervalMs();
-            timer.scheduleWithFixedDelay(watchdog::check, every, every, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(this::checkAttempts, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One watchdog round; a failure is logged, never allowed to end the rounds (the executor would stop them). */
+    private void checkAttempts() {
+        try {
+            watchdog.check();
+        } catch (RuntimeException | Error e) {
+            log.error("the attempt watchdog's round failed; the next round runs as scheduled", e);
         }
     }
 
@@ -210,6 +223,40 @@ public final class Dispatcher {
         if (f != null && f.cancel(false)) {
             requeue(w);
         }
+    }
+
+    /**
+     * The attempt {@code stage} belongs to ended before the stage did (a timeout, a dropped epoch): the stage is
+     * cancelled, on a worker thread, so that its callbacks run there and not on the thread that ended the attempt;
+     * until it ends it counts in {@link #abandonedStages()}. A stage that is not a CompletableFuture, or refuses
+     * cancellation, runs on and is counted until it ends.
+     */
+    void abandon(CompletionStage<?> stage) {
+        abandoned.incrementAndGet();
+        stage.whenComplete((ignored, e) -> abandoned.decrementAndGet());
+        if (stage instanceof CompletableFuture<?> f) {
+            try {
+                workers.execute(() -> cancel(f));
+            } catch (RejectedExecutionException shutDown) {
+                cancel(f);
+            }
+        }
+    }
+
+    private static void cancel(CompletableFuture<?> f) {
+        try {
+            f.cancel(true);
+        } catch (UnsupportedOperationException refused) {
+            // a minimal completion stage: it runs until it ends, counted as abandoned
+        }
+    }
+
+    /**
+     * Stages of ended attempts that still run: they count against the in-flight limits until they end, so that
+     * stuck remote calls cannot pile up across timeouts and rebalances outside every limit.
+     */
+    public int abandonedStages() {
+        return abandoned.get();
     }
 
     private Work release(Object key) {

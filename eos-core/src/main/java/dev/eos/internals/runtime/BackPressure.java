@@ -4,6 +4,7 @@ import dev.eos.internals.flow.InFlightLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -14,11 +15,17 @@ import org.apache.kafka.common.TopicPartition;
 final class BackPressure {
 
     private final InFlightLimits limits;
+    private final IntSupplier abandonedStages;
     /** Partitions this class paused (restoring partitions are paused by their tasks). */
     private final java.util.Set<TopicPartition> paused = new java.util.HashSet<>();
 
-    BackPressure(InFlightLimits limits) {
+    /**
+     * @param abandonedStages the stages of ended attempts that still run ({@code Dispatcher.abandonedStages()}):
+     *     they count as records in flight until they end
+     */
+    BackPressure(InFlightLimits limits, IntSupplier abandonedStages) {
         this.limits = limits;
+        this.abandonedStages = abandonedStages;
     }
 
     /** How many assigned partitions back-pressure has paused. */
@@ -27,7 +34,7 @@ final class BackPressure {
     }
 
     void apply(PartitionTasks tasks, Consumer<byte[], byte[]> consumer) {
-        long totalRecords = 0;
+        long totalRecords = abandonedStages.getAsInt();
         long totalBytes = 0;
         for (PartitionTask task : tasks.tasks()) {
             PartitionTracker t = task.tracker();

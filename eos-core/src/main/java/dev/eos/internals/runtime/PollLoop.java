@@ -155,7 +155,7 @@ public final class PollLoop<K, V> implements Runnable {
             consumer = clients.consumer(settings.consumerConfigs());
             dispatcher = new Dispatcher("eos-" + app, settings.concurrency(), runner, watchdog);
             partitions = new PartitionTasks(app, status, state, consumer, dispatcher);
-            backPressure = new BackPressure(limits);
+            backPressure = new BackPressure(limits, dispatcher::abandonedStages);
             inputStatus = new InputStatus(status);
             transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics);
             transactions.start();

@@ -230,4 +230,75 @@ class AsyncAttemptTest {
         assertThat(next()).as("the key is free for the next epoch").isSameAs(after);
         assertThat(after.cancelled).isFalse();
     }
+
+    private void awaitPending(Work w) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (w.pending == null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(w.pending).as("the attempt waits on its stage").isNotNull();
+    }
+
+    /**
+     * A dropped epoch cancels the stage of its pending attempt, as a timeout does, so that the remote call stops
+     * instead of piling up across rebalances; the stage's callbacks run on a worker, not on the thread that
+     * dropped the epoch.
+     */
+    @Test
+    void shouldCancelTheStageOfAnAttemptWhoseEpochIsDropped() throws Exception {
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        AtomicReference<String> callbackThread = new AtomicReference<>();
+        stage.whenComplete((r, e) -> callbackThread.set(Thread.currentThread().getName()));
+        start((record, context) -> stage, 1, 0);
+        Epoch old = new Epoch();
+        Work stuck = submit(1, "k", old);
+        awaitPending(stuck);
+        old.discarded = true;
+        dispatcher.expedite(stuck);
+        assertThat(next().cancelled).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!stage.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(stage.isCancelled()).as("the dropped attempt's stage is cancelled").isTrue();
+        assertThat(callbackThread.get()).contains("-worker-");
+        assertThat(dispatcher.abandonedStages()).isZero();
+    }
+
+    /**
+     * A stage that cannot be cancelled (a minimal completion stage) still runs after its attempt's epoch was
+     * dropped: it counts against the in-flight limits until it ends.
+     */
+    @Test
+    void shouldCountAnAbandonedStageUntilItEnds() throws Exception {
+        CompletableFuture<Void> remoteCall = new CompletableFuture<>();
+        start((record, context) -> remoteCall.minimalCompletionStage(), 1, 0);
+        Epoch old = new Epoch();
+        Work dropped = submit(1, "k", old);
+        awaitPending(dropped);
+        old.discarded = true;
+        dispatcher.expedite(dropped);
+        assertThat(next().cancelled).isTrue();
+        assertThat(dispatcher.abandonedStages()).as("the stage still runs").isEqualTo(1);
+        remoteCall.complete(null);
+        assertThat(dispatcher.abandonedStages()).as("ended with the remote call").isZero();
+    }
+
+    /**
+     * Timing out a stage that refuses cancellation (a minimal completion stage throws
+     * UnsupportedOperationException) neither stops the watchdog, so the next stuck record times out too, nor
+     * forgets the stage, which counts until it ends.
+     */
+    @Test
+    void shouldKeepTimingOutAfterAStageRefusedCancellation() throws Exception {
+        CompletableFuture<Void> remoteCall = new CompletableFuture<>();
+        start((record, context) -> remoteCall.minimalCompletionStage(), 1, 100);
+        submit(1, "k1", new Epoch());
+        assertThat(next().outputs.get(0).topic()).as("timed out, dead-lettered").isEqualTo("dlq");
+        submit(2, "k2", new Epoch());
+        assertThat(next().outputs.get(0).topic()).as("the second one times out too").isEqualTo("dlq");
+        assertThat(dispatcher.abandonedStages()).isEqualTo(2);
+        remoteCall.complete(null);
+        assertThat(dispatcher.abandonedStages()).isZero();
+    }
 }
