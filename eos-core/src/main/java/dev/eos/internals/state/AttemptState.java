@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * The stores of one attempt of one record: the {@link AttemptStore}s it opened, and at the end either the writes
- * it made visible ({@link #complete()}) or nothing ({@link #discard()}). One worker thread uses it.
+ * it made visible ({@link #complete()}) or nothing ({@link #discard()}). The user's thread opens stores while
+ * another thread may end the attempt (a timeout, a dropped epoch): both hold its lock, and a store asked for after
+ * the end is refused.
  */
 public final class AttemptState {
 
@@ -17,6 +19,7 @@ public final class AttemptState {
     private final EpochStores stores;
     private final String source;
     private final Map<String, AttemptStore<?, ?>> opened = new LinkedHashMap<>(2);
+    private boolean ended;
 
     /**
      * @param declared the pipeline's stores by name
@@ -31,9 +34,14 @@ public final class AttemptState {
 
     /** The attempt's view of a declared store. */
     @SuppressWarnings("unchecked")
-    public <K, V> KeyValueStore<K, V> store(StoreDefinition<K, V> definition) {
+    public synchronized <K, V> KeyValueStore<K, V> store(StoreDefinition<K, V> definition) {
         AttemptStore<?, ?> s = opened.get(definition.name());
         if (s == null) {
+            if (ended) {
+                throw new IllegalStateException("Store '" + definition.name() + "' was asked for after the attempt "
+                        + "of " + source + " ended: a store is valid only during the process() call it was given "
+                        + "to, or, for an asynchronous processor, until the stage that call returned completes");
+            }
             if (declared.get(definition.name()) != definition) {
                 throw new IllegalArgumentException("Store '" + definition.name() + "' is not declared on this "
                         + "pipeline; declared: " + declared.keySet());
@@ -49,7 +57,8 @@ public final class AttemptState {
      * The attempt succeeded: its writes become visible to later records (the overlay) and are returned, or null if
      * it wrote nothing.
      */
-    public StateWrites complete() {
+    public synchronized StateWrites complete() {
+        ended = true;
         List<Write> writes = null;
         for (AttemptStore<?, ?> s : opened.values()) {
             s.close();
@@ -67,7 +76,8 @@ public final class AttemptState {
     }
 
     /** The attempt failed: its writes are dropped. */
-    public void discard() {
+    public synchronized void discard() {
+        ended = true;
         for (AttemptStore<?, ?> s : opened.values()) {
             s.close();
         }

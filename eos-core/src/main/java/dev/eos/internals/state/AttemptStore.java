@@ -15,7 +15,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * A {@link KeyValueStore} as one attempt sees it: reads look at the attempt's own writes, then the epoch's
  * overlay, then the committed base; writes stay in the attempt until it succeeds ({@link AttemptState#complete}).
- * One worker thread uses it.
+ * The user's thread uses it while another may end it (the timer on a timeout, the poll thread on a dropped
+ * epoch): its methods hold its lock, so that an end sees every write made before it and refuses every later one.
  */
 final class AttemptStore<K, V> implements KeyValueStore<K, V> {
 
@@ -54,7 +55,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
     }
 
     @Override
-    public V get(K key) {
+    public synchronized V get(K key) {
         byte[] k = serializeKey(key);
         return deserialize(k, rawGet(k));
     }
@@ -72,14 +73,14 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
     }
 
     @Override
-    public void put(K key, V value) {
+    public synchronized void put(K key, V value) {
         byte[] k = serializeKey(key);
         checkOpen();
         own.put(k, value == null ? null : valueSerializer.serialize(topic, value));
     }
 
     @Override
-    public V putIfAbsent(K key, V value) {
+    public synchronized V putIfAbsent(K key, V value) {
         byte[] k = serializeKey(key);
         byte[] old = rawGet(k);
         if (old == null) {
@@ -90,7 +91,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
     }
 
     @Override
-    public V delete(K key) {
+    public synchronized V delete(K key) {
         byte[] k = serializeKey(key);
         byte[] old = rawGet(k);
         own.put(k, null);
@@ -98,36 +99,36 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
     }
 
     @Override
-    public KeyValueIterator<K, V> range(K from, K to) {
+    public synchronized KeyValueIterator<K, V> range(K from, K to) {
         return scan(from == null ? null : serializeKey(from), to == null ? null : serializeKey(to), null);
     }
 
     @Override
-    public KeyValueIterator<K, V> prefixScan(K prefix) {
+    public synchronized KeyValueIterator<K, V> prefixScan(K prefix) {
         byte[] p = serializeKey(prefix);
         return scan(p, null, p);
     }
 
     @Override
-    public KeyValueIterator<K, V> all() {
+    public synchronized KeyValueIterator<K, V> all() {
         return scan(null, null, null);
     }
 
     private KeyValueIterator<K, V> scan(byte[] from, byte[] to, byte[] prefix) {
         checkOpen();
         LocalStore sp = layered.store;
-        sp.scanOpened(); // before the base cursor: overlay entries folded from here on stay until the scan ends
+        long scan = sp.scanOpened(); // before the base cursor: entries folded from here on stay until it ends
         NavigableMap<byte[], byte[]> mine = KeyOrder.view(own, from, to);
         Cursor[] cursors;
         try {
             cursors = new Cursor[] {new MemoryBaseStore.MapCursor<>(new TreeMap<>(mine).entrySet().iterator(), v -> v),
                 layered.overlay.cursor(from, to), sp.base.cursor(from, to)};
         } catch (RuntimeException e) {
-            sp.scanClosed();
+            sp.scanClosed(scan);
             throw e;
         }
         MergedIterator<K, V> it = new MergedIterator<>(cursors, prefix,
-                k -> keyDeserializer.deserialize(topic, k), v -> deserialize(null, v), sp::scanClosed);
+                k -> keyDeserializer.deserialize(topic, k), v -> deserialize(null, v), () -> sp.scanClosed(scan));
         iterators.add(it);
         return it;
     }
@@ -169,7 +170,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
     }
 
     /** Ends the attempt's use: open iterators are closed. */
-    void close() {
+    synchronized void close() {
         closed = true;
         for (MergedIterator<K, V> it : iterators) {
             it.close();
@@ -180,7 +181,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
         return layered;
     }
 
-    Map<byte[], byte[]> writes() {
+    synchronized Map<byte[], byte[]> writes() {
         return own;
     }
 }

@@ -1,9 +1,10 @@
 package dev.eos.internals.state;
 
 import dev.eos.StoreDefinition;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
@@ -13,7 +14,8 @@ import org.apache.kafka.common.Uuid;
  * write batch: the changelog records of a committed transaction (the offset after the last of them, from that
  * transaction's own acknowledgements) or a restore batch (the restore consumer's position). An aborted
  * transaction's appends never move it. The overlay entries a fold replaces are released, or kept a little longer
- * while a scan is open so that the scan sees each entry in the overlay or in the base.
+ * while a scan that opened before that fold is open, so that the scan sees each entry in the overlay or in the
+ * base; so the overlay holds at most the folds since the oldest open scan began, even if scans always overlap.
  */
 final class LocalStore {
 
@@ -29,8 +31,16 @@ final class LocalStore {
     volatile long restoredRecords;
     /** Changelog records the restore still has to read, as of its last batch; 0 once done. */
     volatile long restoreRemaining;
-    private final AtomicInteger openScans = new AtomicInteger();
-    private List<Write> unreleased = new ArrayList<>();
+    /** Folds so far; a scan notes the count when it opens. Guarded by {@code this}. */
+    private long folds;
+    /** Open scans by the fold count they opened at. Guarded by {@code this}. */
+    private final TreeMap<Long, Integer> openScans = new TreeMap<>();
+    /** Folded writes still in the overlay, by the fold (1, 2, ...) that folded them. Guarded by {@code this}. */
+    private final ArrayDeque<Folded> unreleased = new ArrayDeque<>();
+
+    private record Folded(long fold, List<Write> writes) {
+    }
+
     volatile boolean closed;
 
     LocalStore(StoreDefinition<?, ?> definition, int partition, String changelogTopic, Uuid changelogId,
@@ -65,22 +75,34 @@ final class LocalStore {
             entries.add(new byte[][] {w.key, w.value});
         }
         base.write(entries, nextOffset < 0 ? null : positionAt(nextOffset));
-        unreleased.addAll(writes);
-        if (openScans.get() == 0) {
-            for (Write w : unreleased) {
+        List<Folded> releasable = new ArrayList<>();
+        synchronized (this) {
+            unreleased.addLast(new Folded(++folds, writes));
+            // a scan that opened after fold n reads fold n's writes from the base; only older scans need them
+            long oldestScan = openScans.isEmpty() ? folds : openScans.firstKey();
+            while (!unreleased.isEmpty() && unreleased.peekFirst().fold() <= oldestScan) {
+                releasable.add(unreleased.pollFirst());
+            }
+        }
+        for (Folded f : releasable) {
+            for (Write w : f.writes()) {
                 w.overlay.release(w.key, w.entry);
             }
-            unreleased = new ArrayList<>();
         }
     }
 
-    /** A scan begins: overlay entries are not released until it ends. */
-    void scanOpened() {
-        openScans.incrementAndGet();
+    /**
+     * A scan begins, before it opens its base cursor: the overlay keeps the entries folded from now on until it
+     * ends. Returns the token to end it with.
+     */
+    synchronized long scanOpened() {
+        openScans.merge(folds, 1, Integer::sum);
+        return folds;
     }
 
-    void scanClosed() {
-        openScans.decrementAndGet();
+    /** The scan that {@link #scanOpened()} returned {@code scan} for ended. */
+    synchronized void scanClosed(long scan) {
+        openScans.computeIfPresent(scan, (k, n) -> n == 1 ? null : n - 1);
     }
 
     @Override

@@ -34,7 +34,7 @@ final class MergedIterator<K, V> implements KeyValueIterator<K, V> {
     }
 
     @Override
-    public boolean hasNext() {
+    public synchronized boolean hasNext() {
         if (next != null) {
             return true;
         }
@@ -70,7 +70,7 @@ final class MergedIterator<K, V> implements KeyValueIterator<K, V> {
     }
 
     @Override
-    public KeyValue<K, V> next() {
+    public synchronized KeyValue<K, V> next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
@@ -80,7 +80,7 @@ final class MergedIterator<K, V> implements KeyValueIterator<K, V> {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
