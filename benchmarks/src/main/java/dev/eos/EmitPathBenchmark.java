@@ -45,7 +45,8 @@ public class EmitPathBenchmark {
     @Benchmark
     public Work emitOne() {
         Work w = new Work(input, tp, epoch, null);
-        RecordContext context = RecordContext.forAttempt(declared, "bench", "i", w, 1L, 1, false, null);
+        RecordContext context = RecordContext.forAttempt(declared, "bench", "i", w, 1L, 1, false, null,
+                dev.eos.internals.exec.PartitionCounts.UNKNOWN);
         context.emit(topic, key, value);
         w.setOutputs(context.close());
         return w;

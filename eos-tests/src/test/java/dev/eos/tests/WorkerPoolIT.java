@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eos.DeadLetter;
 import dev.eos.NonRetryableException;
 import dev.eos.Ordering;
+import dev.eos.OutputRecord;
 import dev.eos.OutputTopic;
 import dev.eos.Pipeline;
 import dev.eos.examples.MapExample;
@@ -281,6 +282,43 @@ class WorkerPoolIT {
             assertThat(dead).extracting(ConsumerRecord::value).containsExactly(big);
             assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetter.EXCEPTION_CLASS))
                     .isEqualTo(org.apache.kafka.common.errors.RecordTooLargeException.class.getName());
+        }
+    }
+
+    /**
+     * An emit to a partition the output topic does not have fails only its record (dead-lettered, naming the
+     * partition) instead of every commit that would send it; the producer's partition count is what decides.
+     */
+    @Test
+    void shouldDeadLetterARecordThatEmitsToAPartitionTheOutputTopicDoesNotHave(KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "nopartition", 2)) {
+            String dlq = f.app + "-dlq";
+            kafka.createTopics(1, dlq);
+            f.produce(500);
+            String stray = "000000321";
+            OutputTopic<String, String> out = OutputTopic.of(f.output, Serdes.String(), Serdes.String());
+            Pipeline<String, String> p = Pipeline.builder(Serdes.String(), Serdes.String())
+                    .bootstrapServers(f.bootstrap()).applicationId(f.app).inputTopics(f.input).outputTopic(out)
+                    .deadLetterTopic(dlq)
+                    .processor((r, ctx) -> ctx.emit(OutputRecord.to(out, r.key(), MapExample.PREFIX + r.value())
+                            .withPartition(r.value().equals(stray) ? 99 : r.partition())))
+                    .build();
+            p.start();
+            try {
+                awaitRecords(f.bootstrap(), dlq, 1);
+                awaitCommitted(f, 499);
+            } finally {
+                p.close(Duration.ofSeconds(30));
+            }
+            assertThat(p.state()).isEqualTo(Pipeline.State.STOPPED);
+            Verifier.Report report = Verifier.verify(f.bootstrap(), f.input, f.output,
+                    v -> v.startsWith(MapExample.PREFIX) ? v.substring(MapExample.PREFIX.length()) : null);
+            assertThat(report.duplicates).isZero();
+            assertThat(report.output).isEqualTo(499);
+            List<ConsumerRecord<String, String>> dead = Verifier.readAll(f.bootstrap(), dlq);
+            assertThat(dead).extracting(ConsumerRecord::value).containsExactly(stray);
+            assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetter.EXCEPTION_MESSAGE))
+                    .contains("partition 99").contains("2 partitions");
         }
     }
 

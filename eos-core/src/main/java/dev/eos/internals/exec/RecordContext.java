@@ -1,6 +1,7 @@
 package dev.eos.internals.exec;
 
 import dev.eos.KeyValueStore;
+import dev.eos.NonRetryableException;
 import dev.eos.OutputRecord;
 import dev.eos.OutputTopic;
 import dev.eos.ProcessorContext;
@@ -37,10 +38,12 @@ public final class RecordContext implements ProcessorContext {
     private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
     /** The stores of this attempt, or null when the pipeline has none (or in init). */
     private final AttemptState state;
+    private final PartitionCounts partitionCounts;
     private volatile boolean closed;
 
     private RecordContext(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId, String instanceId,
-            Work source, long inputTimestamp, int attempt, boolean open, boolean provenance, AttemptState state) {
+            Work source, long inputTimestamp, int attempt, boolean open, boolean provenance, AttemptState state,
+            PartitionCounts partitionCounts) {
         this.outputTopics = outputTopics;
         this.applicationId = applicationId;
         this.instanceId = instanceId;
@@ -50,23 +53,26 @@ public final class RecordContext implements ProcessorContext {
         this.closed = !open;
         this.provenance = provenance;
         this.state = state;
+        this.partitionCounts = partitionCounts;
     }
 
     /**
      * The context of one attempt of {@code source}; with {@code provenance}, each output gets the
-     * {@link Provenance} headers naming {@code source}; {@code state} gives the record's stores (null: none).
+     * {@link Provenance} headers naming {@code source}; {@code state} gives the record's stores (null: none);
+     * {@code partitionCounts} checks the partition an emit chooses.
      */
     public static RecordContext forAttempt(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId,
             String instanceId, Work source, long inputTimestamp, int attempt, boolean provenance,
-            AttemptState state) {
+            AttemptState state, PartitionCounts partitionCounts) {
         return new RecordContext(outputTopics, applicationId, instanceId, source, inputTimestamp, attempt, true,
-                provenance, state);
+                provenance, state, partitionCounts);
     }
 
     /** The context given to {@code Processor.init}: identity only. */
     public static RecordContext forInit(Map<String, OutputTopic<?, ?>> outputTopics, String applicationId,
             String instanceId) {
-        return new RecordContext(outputTopics, applicationId, instanceId, null, -1, 0, false, false, null);
+        return new RecordContext(outputTopics, applicationId, instanceId, null, -1, 0, false, false, null,
+                PartitionCounts.UNKNOWN);
     }
 
     @Override
@@ -79,6 +85,15 @@ public final class RecordContext implements ProcessorContext {
         if (outputTopics.get(topic.name()) != topic) {
             throw new IllegalArgumentException("Output topic '" + topic.name() + "' is not declared on this "
                     + "pipeline; declared: " + outputTopics.keySet());
+        }
+        Integer partition = record.partition();
+        if (partition != null) {
+            int partitions = partitionCounts.of(topic.name());
+            if (partitions > 0 && partition >= partitions) {
+                throw new NonRetryableException(source.coordinates() + " emitted to partition " + partition
+                        + " of output topic '" + topic.name() + "', which has " + partitions + " partitions (0 to "
+                        + (partitions - 1) + ")");
+            }
         }
         // a copy: the record's headers are completed on the poll thread, and the caller may reuse its own
         Headers given = record.headers();

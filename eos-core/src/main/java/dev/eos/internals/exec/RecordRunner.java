@@ -50,12 +50,13 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
     private final PipelineMetrics metrics;
     private final boolean provenance;
     private final Map<String, StoreDefinition<?, ?>> stores;
+    private final PartitionCounts partitionCounts;
 
     public RecordRunner(String app, String instanceId, Deserializer<K> keyDeserializer,
             Deserializer<V> valueDeserializer, AsyncProcessor<K, V> processor, Map<String, OutputTopic<?, ?>> outputTopics,
             RetryPolicy retry, FailurePolicy failures, AttemptWatchdog watchdog, long timeoutMs,
             Consumer<Work> completed, PipelineMetrics metrics, boolean provenance,
-            Map<String, StoreDefinition<?, ?>> stores) {
+            Map<String, StoreDefinition<?, ?>> stores, PartitionCounts partitionCounts) {
         this.app = app;
         this.instanceId = instanceId;
         this.keyDeserializer = keyDeserializer;
@@ -70,6 +71,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         this.metrics = metrics;
         this.provenance = provenance;
         this.stores = stores;
+        this.partitionCounts = partitionCounts;
     }
 
     /**
@@ -112,7 +114,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         var partitionStores = w.epoch.stores;
         RecordContext context = RecordContext.forAttempt(outputTopics, app, instanceId, w, raw.timestamp(),
                 w.attempts, provenance, partitionStores == null ? null
-                        : new AttemptState(stores, partitionStores, w.coordinates()));
+                        : new AttemptState(stores, partitionStores, w.coordinates()), partitionCounts);
         Throwable thrown = null;
         CompletionStage<?> stage = null;
         long start = metrics.timed() ? System.nanoTime() : 0;

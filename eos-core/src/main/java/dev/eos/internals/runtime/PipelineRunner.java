@@ -57,7 +57,7 @@ public final class PipelineRunner {
             if (!stores.isEmpty()) {
                 try (Admin admin = clients.admin(settings.adminConfigs())) {
                     changelogs = ChangelogTopics.ensure(admin, settings.applicationId(), inputs.get(0), stores.values(),
-                            settings.changelogReplicationFactor());
+                            settings.changelogReplicationFactor(), settings.maxRequestSize());
                 }
             }
         } catch (RuntimeException e) {

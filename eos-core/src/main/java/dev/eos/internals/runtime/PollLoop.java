@@ -69,7 +69,7 @@ public final class PollLoop<K, V> implements Runnable {
     private final LiveStatus status;
 
     Consumer<byte[], byte[]> consumer;
-    Transactions transactions;
+    volatile Transactions transactions;
     Dispatcher dispatcher;
     PartitionTasks partitions;
     private BackPressure backPressure;
@@ -111,7 +111,7 @@ public final class PollLoop<K, V> implements Runnable {
                 : null;
         this.runner = new RecordRunner<>(app, settings.instanceId(), keyDeserializer, valueDeserializer, processor,
                 outputTopics, settings.retryPolicy(), failures, watchdog, settings.processingTimeoutMs(),
-                completions::add, metrics, settings.provenanceHeaders(), stores);
+                completions::add, metrics, settings.provenanceHeaders(), stores, this::partitionCount);
     }
 
     /** Asks the loop to stop: commit what completed, close the clients. Any thread. */
@@ -134,6 +134,12 @@ public final class PollLoop<K, V> implements Runnable {
             t.abandon();
         }
         requestStop();
+    }
+
+    /** An output topic's partition count as the producer knows it, or -1 (see {@code PartitionCounts}). */
+    private int partitionCount(String topic) {
+        Transactions t = transactions;
+        return t == null ? -1 : t.partitionCount(topic);
     }
 
     boolean stopRequested() {

@@ -189,6 +189,12 @@ public final class Settings {
         return v == null ? ConsumerConfig.DEFAULT_MAX_POLL_RECORDS : Integer.parseInt(v.toString().trim());
     }
 
+    /** The producers' max.request.size, as configured or Kafka's default (1 MiB). */
+    public int maxRequestSize() {
+        Object v = producerConfigs(0).get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return v == null ? 1_048_576 : Integer.parseInt(v.toString().trim());
+    }
+
     public Map<String, Object> consumerConfigs() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -20,6 +20,9 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 final class AttemptStore<K, V> implements KeyValueStore<K, V> {
 
+    /** A changelog record's size beside its key and value, upper bound: the batch header and the record's own. */
+    private static final int RECORD_OVERHEAD = 128;
+
     private final StoreDefinition<K, V> definition;
     private final EpochStores.Layered layered;
     private final String topic;
@@ -76,7 +79,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
     public synchronized void put(K key, V value) {
         byte[] k = serializeKey(key);
         checkOpen();
-        own.put(k, value == null ? null : valueSerializer.serialize(topic, value));
+        own.put(k, serializeValue(key, k, value));
     }
 
     @Override
@@ -84,7 +87,7 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
         byte[] k = serializeKey(key);
         byte[] old = rawGet(k);
         if (old == null) {
-            own.put(k, value == null ? null : valueSerializer.serialize(topic, value));
+            own.put(k, serializeValue(key, k, value));
             return null;
         }
         return deserialize(k, old);
@@ -138,6 +141,25 @@ final class AttemptStore<K, V> implements KeyValueStore<K, V> {
             throw new IllegalArgumentException("Store '" + name() + "': keys must not be null");
         }
         return keySerializer.serialize(topic, key);
+    }
+
+    /**
+     * The serialized value, checked against what the changelog accepts: a write whose changelog record would be
+     * refused would fail every commit that sends it, so it fails its record here.
+     */
+    private byte[] serializeValue(K key, byte[] k, V value) {
+        if (value == null) {
+            return null;
+        }
+        byte[] v = valueSerializer.serialize(topic, value);
+        long recordBytes = (long) k.length + v.length + RECORD_OVERHEAD;
+        if (recordBytes > layered.store.maxRecordBytes) {
+            throw new NonRetryableException("A value of store '" + name() + "' (partition " + partition() + ", key "
+                    + key + ") written by " + source + " is " + v.length + " bytes serialized; its changelog "
+                    + topic + " accepts records of at most " + layered.store.maxRecordBytes + " bytes (the smaller of "
+                    + "the topic's max.message.bytes and the producer's max.request.size)");
+        }
+        return v;
     }
 
     private V deserialize(byte[] key, byte[] value) {

@@ -36,8 +36,10 @@ public final class ChangelogTopics {
      * @param topicId the changelog's topic id: a position recorded under another id is of a deleted topic
      * @param deleteRetentionMs the changelog's {@code delete.retention.ms}: a position older than this may have
      *     missed tombstones that compaction has dropped since
+     * @param maxRecordBytes the largest changelog record a commit can send: the smaller of the topic's
+     *     {@code max.message.bytes} and the producer's {@code max.request.size}
      */
-    public record Changelog(Uuid topicId, long deleteRetentionMs) {
+    public record Changelog(Uuid topicId, long deleteRetentionMs, int maxRecordBytes) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(ChangelogTopics.class);
@@ -48,12 +50,13 @@ public final class ChangelogTopics {
 
     /**
      * @param replicationFactor the replication factor of created topics, or -1 for the broker's default
+     * @param maxRequestSize the producer's {@code max.request.size}
      * @return each changelog topic by name
      * @throws IllegalStateException if a changelog exists with the wrong cleanup policy or partition count, or
      *     the cluster cannot be asked
      */
-    public static Map<String, Changelog> ensure(Admin admin, String app, String inputTopic, Collection<StoreDefinition<?, ?>> stores,
-            int replicationFactor) {
+    public static Map<String, Changelog> ensure(Admin admin, String app, String inputTopic,
+            Collection<StoreDefinition<?, ?>> stores, int replicationFactor, int maxRequestSize) {
         String prefix = "Cannot start pipeline '" + app + "': ";
         try {
             int partitions = describe(admin, List.of(inputTopic)).get(inputTopic).partitions().size();
@@ -109,8 +112,12 @@ public final class ChangelogTopics {
                 ConfigEntry retention = e.getValue().get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
                 long deleteRetentionMs = retention == null || retention.value() == null ? 86_400_000L
                         : Long.parseLong(retention.value());
+                ConfigEntry maxMessage = e.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                int maxMessageBytes = maxMessage == null || maxMessage.value() == null ? 1_048_588
+                        : Integer.parseInt(maxMessage.value());
                 String name = e.getKey().name();
-                out.put(name, new Changelog(described.get(name).topicId(), deleteRetentionMs));
+                out.put(name, new Changelog(described.get(name).topicId(), deleteRetentionMs,
+                        Math.min(maxMessageBytes, maxRequestSize)));
             }
             return out;
         } catch (ExecutionException e) {

@@ -25,6 +25,8 @@ final class LocalStore {
     /** The changelog's topic id, or {@link Uuid#ZERO_UUID} if unknown. */
     final Uuid changelogId;
     volatile BaseStore base;
+    /** The largest changelog record a commit can send; a larger write fails its record at once. */
+    final int maxRecordBytes;
     /** Changelog offset the restore starts at (the copy's position when opened); -1: from the beginning. */
     long restoreFrom = -1;
     /** Changelog records read by the restore of the current assignment. */
@@ -45,6 +47,13 @@ final class LocalStore {
 
     LocalStore(StoreDefinition<?, ?> definition, int partition, String changelogTopic, Uuid changelogId,
             BaseStore base) {
+        this(definition, partition, changelogTopic, changelogId, base, Integer.MAX_VALUE);
+    }
+
+    /** @param maxRecordBytes the largest changelog record a commit can send ({@link ChangelogTopics.Changelog}) */
+    LocalStore(StoreDefinition<?, ?> definition, int partition, String changelogTopic, Uuid changelogId,
+            BaseStore base, int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
         this.definition = definition;
         this.partition = partition;
         this.changelog = new TopicPartition(changelogTopic, partition);

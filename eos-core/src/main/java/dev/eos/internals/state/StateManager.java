@@ -63,7 +63,13 @@ public final class StateManager {
      * @throws IllegalStateException if another instance holds the state directory
      */
     public void start(Consumer<byte[], byte[]> committed, Consumer<byte[], byte[]> uncommitted) {
-        directory.lock();
+        try {
+            directory.lock();
+        } catch (RuntimeException e) {
+            committed.close(); // the restore thread that would own them does not start
+            uncommitted.close();
+            throw e;
+        }
         if (declared.values().stream().anyMatch(StoreDefinition::isPersistent)) {
             rocks = RocksResources.acquire(memoryBytes);
         }
@@ -86,7 +92,8 @@ public final class StateManager {
             for (StoreDefinition<?, ?> d : declared.values()) {
                 String topic = d.changelogTopic(app);
                 ChangelogTopics.Changelog c = changelogs.get(topic);
-                p.stores.put(d.name(), new LocalStore(d, tp.partition(), topic, c == null ? null : c.topicId(), null));
+                p.stores.put(d.name(), new LocalStore(d, tp.partition(), topic, c == null ? null : c.topicId(), null,
+                        c == null ? Integer.MAX_VALUE : c.maxRecordBytes()));
             }
             partitions.put(tp, p);
             restorer.submit(p);

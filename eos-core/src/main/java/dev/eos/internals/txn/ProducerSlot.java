@@ -27,7 +27,8 @@ final class ProducerSlot {
     private final KafkaClients clients;
     private final BooleanSupplier stopRequested;
     private final PipelineMetrics metrics;
-    Producer<byte[], byte[]> producer;
+    /** Written by the poll and committer threads; read by workers too ({@link Transactions#partitionCount}). */
+    volatile Producer<byte[], byte[]> producer;
     /** Changes with each new producer; part of the transaction tag. */
     String session = "";
 

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -117,6 +118,24 @@ public final class Transactions {
 
     public boolean isCommitting() {
         return committing != null;
+    }
+
+    /**
+     * The number of partitions of {@code topic} as a producer's metadata has it, or -1 when unknown (no producer yet,
+     * or the producer cannot say). Costs nothing once the topic is in the producer's metadata cache. Any thread.
+     */
+    public int partitionCount(String topic) {
+        for (ProducerSlot s : slots) {
+            Producer<byte[], byte[]> p = s == null ? null : s.producer;
+            if (p != null) {
+                try {
+                    return p.partitionsFor(topic).size();
+                } catch (RuntimeException closedOrUnknown) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Whether outputs may be sent now: no commit runs, or its transaction's outputs are all written. */

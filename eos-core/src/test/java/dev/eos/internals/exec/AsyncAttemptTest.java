@@ -51,7 +51,8 @@ class AsyncAttemptTest {
         RecordRunner<String, String> runner = new RecordRunner<>("test", "i1", Serdes.String().deserializer(),
                 Serdes.String().deserializer(), processor, Map.of("out", OUT),
                 new RetryPolicy(attempts, 0, 0, 1.0, 0.0), new FailurePolicy("test", FailureAction.DEAD_LETTER, "dlq",
-                PipelineMetrics.NOOP), watchdog, timeoutMs, completed::add, PipelineMetrics.NOOP, false, Map.of());
+                PipelineMetrics.NOOP), watchdog, timeoutMs, completed::add, PipelineMetrics.NOOP, false, Map.of(),
+                PartitionCounts.UNKNOWN);
         dispatcher = new Dispatcher("test", 2, runner, watchdog);
     }
 

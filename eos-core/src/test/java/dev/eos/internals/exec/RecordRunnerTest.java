@@ -29,6 +29,7 @@ class RecordRunnerTest {
     private static final OutputTopic<String, String> OUT = OutputTopic.of("out", Serdes.String(), Serdes.String());
 
     private final LinkedBlockingQueue<Work> completed = new LinkedBlockingQueue<>();
+    private PartitionCounts partitionCounts = PartitionCounts.UNKNOWN;
 
     private Work runToCompletion(Processor<String, String> processor, int attempts, long timeoutMs)
             throws InterruptedException {
@@ -42,7 +43,8 @@ class RecordRunnerTest {
         RecordRunner<String, String> runner = new RecordRunner<>("test", "i1", Serdes.String().deserializer(),
                 valueDeserializer, BlockingProcessor.of(processor), Map.of("out", OUT),
                 new RetryPolicy(attempts, 0, 0, 1.0, 0.0), new FailurePolicy("test", FailureAction.DEAD_LETTER, "dlq",
-                PipelineMetrics.NOOP), watchdog, timeoutMs, handBack, PipelineMetrics.NOOP, false, Map.of());
+                PipelineMetrics.NOOP), watchdog, timeoutMs, handBack, PipelineMetrics.NOOP, false, Map.of(),
+                partitionCounts);
         Dispatcher d = new Dispatcher("test", 2, runner, watchdog);
         try {
             ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>("in", 0, 42, "k".getBytes(StandardCharsets.UTF_8),
@@ -114,7 +116,8 @@ class RecordRunnerTest {
     @Test
     void shouldKeepTheInputTimestampUnlessTheEmitChoosesOne() {
         Work w1 = new Work(new ConsumerRecord<>("in", 0, 1, new byte[0], new byte[0]), TP, new Epoch(), null);
-        RecordContext c = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1234L, 1, true, null);
+        RecordContext c = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1234L, 1, true, null,
+                PartitionCounts.UNKNOWN);
         c.emit(OUT, "k", "v");
         c.emit(dev.eos.OutputRecord.to(OUT, "k", "v").withTimestamp(99L).withPartition(3));
         List<ProducerRecord<byte[], byte[]>> out = c.close();
@@ -128,7 +131,8 @@ class RecordRunnerTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.emit(OUT, "k", "late"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("in-0@1");
         OutputTopic<String, String> undeclared = OutputTopic.of("other", Serdes.String(), Serdes.String());
-        RecordContext c2 = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1L, 1, false, null);
+        RecordContext c2 = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1L, 1, false, null,
+                PartitionCounts.UNKNOWN);
         c2.emit(OUT, "k", "v");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c2.emit(undeclared, "k", "v"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other");
@@ -174,5 +178,26 @@ class RecordRunnerTest {
         assertThat(w.outputs.get(0).topic()).isEqualTo("dlq");
         assertThat(DeadLetter.header(w.outputs.get(0).headers(), DeadLetter.EXCEPTION_MESSAGE))
                 .contains("a bug on the way back");
+    }
+
+    /**
+     * An emit to a partition the output topic does not have fails the record at once (NonRetryableException, so
+     * failure.action applies, here a dead letter naming topic, partition and count) instead of failing every commit
+     * that sends it.
+     */
+    @Test
+    void shouldFailAnEmitToAPartitionTheOutputTopicDoesNotHave() throws Exception {
+        partitionCounts = topic -> topic.equals("out") ? 6 : -1;
+        Work w = runToCompletion((record, context) -> {
+            context.emit(dev.eos.OutputRecord.to(OUT, record.key(), "fine").withPartition(5));
+            context.emit(dev.eos.OutputRecord.to(OUT, record.key(), "lost").withPartition(99));
+        }, 3, 0);
+        assertThat(w.attempts).as("not retried").isEqualTo(1);
+        assertThat(w.outputs).hasSize(1);
+        assertThat(w.outputs.get(0).topic()).isEqualTo("dlq");
+        assertThat(DeadLetter.header(w.outputs.get(0).headers(), DeadLetter.EXCEPTION_CLASS))
+                .isEqualTo(dev.eos.NonRetryableException.class.getName());
+        assertThat(DeadLetter.header(w.outputs.get(0).headers(), DeadLetter.EXCEPTION_MESSAGE))
+                .contains("partition 99").contains("'out'").contains("6 partitions").contains("in-0@42");
     }
 }

@@ -107,11 +107,27 @@ class StateManagerTest {
 
     private StateManager start(RestoreConsumer committed, Changelog log, long cleanupDelayMs) {
         StateManager m = new StateManager("app", DECLARED,
-                Map.of(CHANGELOG, new ChangelogTopics.Changelog(TOPIC_ID, 86_400_000L)), tmp, 8L * 1024 * 1024,
+                Map.of(CHANGELOG, new ChangelogTopics.Changelog(TOPIC_ID, 86_400_000L, 1_048_576)), tmp, 8L * 1024 * 1024,
                 cleanupDelayMs);
         managers.add(m);
         m.start(committed, new RestoreConsumer(log));
         return m;
+    }
+
+    /** A second instance on a locked state directory fails to start and closes the restore consumers it was given. */
+    @Test
+    void shouldCloseTheRestoreConsumersWhenTheStateDirectoryIsLocked() {
+        Changelog log = new Changelog();
+        start(new RestoreConsumer(log), log, 600_000);
+        StateManager second = new StateManager("app", DECLARED,
+                Map.of(CHANGELOG, new ChangelogTopics.Changelog(TOPIC_ID, 86_400_000L, 1_048_576)), tmp,
+                8L * 1024 * 1024, 600_000);
+        RestoreConsumer committed = new RestoreConsumer(log);
+        RestoreConsumer uncommitted = new RestoreConsumer(log);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> second.start(committed, uncommitted))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(committed.closed()).isTrue();
+        assertThat(uncommitted.closed()).isTrue();
     }
 
     private static void awaitRestored(StateManager m, TopicPartition... tps) throws InterruptedException {
@@ -290,7 +306,7 @@ class StateManagerTest {
         recreated.put(CL0, 0, "z", 26L);
         recreated.ends.put(CL0, 1L);
         StateManager again = new StateManager("app", DECLARED,
-                Map.of(CHANGELOG, new ChangelogTopics.Changelog(Uuid.randomUuid(), 86_400_000L)), tmp,
+                Map.of(CHANGELOG, new ChangelogTopics.Changelog(Uuid.randomUuid(), 86_400_000L, 1_048_576)), tmp,
                 8L * 1024 * 1024, 600_000);
         managers.add(again);
         again.start(new RestoreConsumer(recreated), new RestoreConsumer(recreated));

@@ -32,6 +32,8 @@ class StoreLayersTest {
     private static final StoreDefinition<String, Integer> STORE =
             StoreDefinition.inMemory("s", Serdes.String(), Serdes.Integer());
     private static final Map<String, StoreDefinition<?, ?>> DECLARED = Map.of("s", STORE);
+    private static final StoreDefinition<String, String> STORE_OF_STRINGS =
+            StoreDefinition.inMemory("t", Serdes.String(), Serdes.String());
 
     @TempDir
     Path tmp;
@@ -73,6 +75,25 @@ class StoreLayersTest {
         KeyValueStore<String, Integer> s = new AttemptState(DECLARED, stores, "in-0@7").store(STORE);
         assertThatThrownBy(() -> s.get("k")).isInstanceOf(NonRetryableException.class)
                 .hasMessageContaining("store 's'").hasMessageContaining("key k").hasMessageContaining("in-0@7");
+    }
+
+    /**
+     * A store value whose changelog record would exceed what the changelog accepts (the smaller of its
+     * max.message.bytes and the producer's max.request.size) fails the record that writes it, naming store, key and
+     * record, instead of failing every commit that would send it.
+     */
+    @Test
+    void aValueLargerThanTheChangelogAcceptsFailsTheRecordThatWritesIt() {
+        LocalStore sp = new LocalStore(STORE_OF_STRINGS, 0, "app-t-changelog", null, new MemoryBaseStore(), 2_000);
+        AttemptState a = new AttemptState(Map.of("t", STORE_OF_STRINGS), new EpochStores(Map.of("t", sp)), "in-0@7");
+        KeyValueStore<String, String> s = a.store(STORE_OF_STRINGS);
+        s.put("small", "x".repeat(1_000));
+        assertThatThrownBy(() -> s.put("big", "x".repeat(5_000))).isInstanceOf(NonRetryableException.class)
+                .hasMessageContaining("store 't'").hasMessageContaining("key big").hasMessageContaining("in-0@7")
+                .hasMessageContaining("2000");
+        assertThatThrownBy(() -> s.putIfAbsent("big2", "x".repeat(5_000))).isInstanceOf(NonRetryableException.class);
+        assertThat(s.get("big")).isNull();
+        assertThat(s.get("small")).hasSize(1_000);
     }
 
     @Test
