@@ -118,6 +118,37 @@ class PipelineTransactionsTest {
         assertThat(pipeline.state()).isEqualTo(Pipeline.State.RUNNING);
     }
 
+    /**
+     * While a commit runs (here it hangs), the open transaction takes at most commit.max.records records; the rest
+     * wait in flight, where max.in.flight.records pauses their partitions, instead of the open transaction growing
+     * until the producer's buffer.memory blocks the poll thread.
+     */
+    @Test
+    void shouldBoundTheOpenTransactionWhileACommitRuns() {
+        CountDownLatch commitStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        kafka.commitHook = p -> {
+            if (p.transactionalId.endsWith("-0") && p.commitCalls.get() == 1) {
+                commitStarted.countDown();
+                awaitLatch(release);
+            }
+        };
+        start(builder(upper()).config("commit.max.records", 20));
+        feed(P0, 0, 10);
+        awaitLatch(commitStarted);
+        TestProducer second = kafka.producers.get(1);
+        feed(P0, 10, 210);
+        feed(P1, 0, 200);
+        await("the next transaction is open", second::transactionInFlight);
+        MockKafka.sleep(500);
+        int sent = second.uncommittedRecords().size();
+        release.countDown();
+        assertThat(sent).as("outputs sent into the open transaction while the commit ran").isEqualTo(20);
+        await("everything commits after", () -> Long.valueOf(210).equals(kafka.committedOffsets().get(P0))
+                && Long.valueOf(200).equals(kafka.committedOffsets().get(P1)));
+        assertThat(kafka.committedValues()).hasSize(410);
+    }
+
     @Test
     void shouldReplaceAFencedProducerAndRejoinTheGroup() {
         kafka.commitHook = p -> {

@@ -19,6 +19,17 @@ public final class InFlightLimits {
         this.maxBytes = maxBytes;
     }
 
+    /**
+     * The limits left to the partitions when {@code records} and {@code bytes} in flight belong to none of them
+     * (stages of ended attempts that still run, store writes sent and not yet folded): at least 1 each.
+     */
+    public InFlightLimits less(long records, long bytes) {
+        if (records <= 0 && bytes <= 0) {
+            return this;
+        }
+        return new InFlightLimits((int) Math.max(1, maxRecords - records), Math.max(1, maxBytes - bytes));
+    }
+
     /** The share of records of one of {@code partitions} assigned partitions (at least 1). */
     public int recordShare(int partitions) {
         return Math.max(1, maxRecords / Math.max(1, partitions));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -16,16 +17,20 @@ final class BackPressure {
 
     private final InFlightLimits limits;
     private final IntSupplier abandonedStages;
+    private final LongSupplier sentStateBytes;
     /** Partitions this class paused (restoring partitions are paused by their tasks). */
     private final java.util.Set<TopicPartition> paused = new java.util.HashSet<>();
 
     /**
      * @param abandonedStages the stages of ended attempts that still run ({@code Dispatcher.abandonedStages()}):
      *     they count as records in flight until they end
+     * @param sentStateBytes the store writes of sent records not yet folded or aborted
+     *     ({@code Transactions.stateBytes()}): they count as bytes in flight until then
      */
-    BackPressure(InFlightLimits limits, IntSupplier abandonedStages) {
+    BackPressure(InFlightLimits limits, IntSupplier abandonedStages, LongSupplier sentStateBytes) {
         this.limits = limits;
         this.abandonedStages = abandonedStages;
+        this.sentStateBytes = sentStateBytes;
     }
 
     /** How many assigned partitions back-pressure has paused. */
@@ -34,7 +39,9 @@ final class BackPressure {
     }
 
     void apply(PartitionTasks tasks, Consumer<byte[], byte[]> consumer) {
-        long totalRecords = abandonedStages.getAsInt();
+        // what is in flight outside every partition's tracker shrinks what the partitions may hold
+        InFlightLimits left = limits.less(abandonedStages.getAsInt(), sentStateBytes.getAsLong());
+        long totalRecords = 0;
         long totalBytes = 0;
         for (PartitionTask task : tasks.tasks()) {
             PartitionTracker t = task.tracker();
@@ -43,7 +50,7 @@ final class BackPressure {
                 totalBytes += t.bytes();
             }
         }
-        if (paused.isEmpty() && !limits.reached(totalRecords, totalBytes)) {
+        if (paused.isEmpty() && !left.reached(totalRecords, totalBytes)) {
             return; // the common case: no limit reached and nothing to resume
         }
         Set<TopicPartition> assigned = consumer.assignment();
@@ -56,7 +63,7 @@ final class BackPressure {
                 continue;
             }
             PartitionTracker t = task.tracker();
-            boolean over = t != null && limits.mustPause(t.records(), t.bytes(), totalRecords, totalBytes, n);
+            boolean over = t != null && left.mustPause(t.records(), t.bytes(), totalRecords, totalBytes, n);
             if (over && paused.add(task.tp)) {
                 pause.add(task.tp);
             } else if (!over && paused.remove(task.tp)) {

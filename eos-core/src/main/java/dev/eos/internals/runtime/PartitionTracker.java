@@ -45,8 +45,13 @@ public final class PartitionTracker {
 
     /** Removes and returns the completed records at the head, in offset order. */
     public List<Work> advance() {
+        return advance(Integer.MAX_VALUE);
+    }
+
+    /** Removes and returns at most {@code max} completed records at the head, in offset order. */
+    public List<Work> advance(int max) {
         List<Work> out = null;
-        while (!pending.isEmpty()) {
+        while (!pending.isEmpty() && (out == null || out.size() < max)) {
             Work head = pending.peekFirst();
             if (!head.completed || head.cancelled) {
                 break;

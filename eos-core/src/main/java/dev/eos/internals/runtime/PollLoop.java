@@ -111,7 +111,8 @@ public final class PollLoop<K, V> implements Runnable {
                 : null;
         this.runner = new RecordRunner<>(app, settings.instanceId(), keyDeserializer, valueDeserializer, processor,
                 outputTopics, settings.retryPolicy(), failures, watchdog, settings.processingTimeoutMs(),
-                completions::add, metrics, settings.provenanceHeaders(), stores, this::partitionCount);
+                completions::add, metrics, settings.provenanceHeaders(), stores,
+                topic -> transactions == null ? -1 : transactions.partitionCount(topic));
     }
 
     /** Asks the loop to stop: commit what completed, close the clients. Any thread. */
@@ -136,12 +137,6 @@ public final class PollLoop<K, V> implements Runnable {
         requestStop();
     }
 
-    /** An output topic's partition count as the producer knows it, or -1 (see {@code PartitionCounts}). */
-    private int partitionCount(String topic) {
-        Transactions t = transactions;
-        return t == null ? -1 : t.partitionCount(topic);
-    }
-
     boolean stopRequested() {
         return stopRequested;
     }
@@ -161,7 +156,7 @@ public final class PollLoop<K, V> implements Runnable {
             consumer = clients.consumer(settings.consumerConfigs());
             dispatcher = new Dispatcher("eos-" + app, settings.concurrency(), runner, watchdog);
             partitions = new PartitionTasks(app, status, state, consumer, dispatcher);
-            backPressure = new BackPressure(limits, dispatcher::abandonedStages);
+            backPressure = new BackPressure(limits, dispatcher::abandonedStages, () -> transactions.stateBytes());
             inputStatus = new InputStatus(status);
             transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics);
             transactions.start();
@@ -336,14 +331,17 @@ public final class PollLoop<K, V> implements Runnable {
 
     /**
      * Sends the outputs of every completed prefix into the open transaction; not before the outputs of a
-     * committing transaction are all in the log, so that outputs keep the order of their inputs.
+     * committing transaction are all in the log, so that outputs keep the order of their inputs, and then only up
+     * to commit.max.records while that commit runs.
      */
     void advanceAll() {
-        if (!transactions.maySend()) {
-            return;
-        }
+        int room = transactions.sendRoom(); // bounded while a commit runs
         for (PartitionTracker t : partitions.all()) {
-            for (Work w : t.advance()) {
+            if (room <= 0) {
+                return;
+            }
+            for (Work w : t.advance(room)) {
+                room--;
                 Exception rejected = transactions.takeRejection(w);
                 if (rejected != null) {
                     log.warn("[app={}] output of {} was rejected by the broker: {}", app, w.coordinates(),

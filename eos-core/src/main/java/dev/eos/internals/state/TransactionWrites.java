@@ -44,9 +44,20 @@ public final class TransactionWrites {
     /** Per store, the highest changelog offset this transaction's sends were acknowledged at (-1: none yet). */
     private final Map<LocalStore, AtomicLong> acknowledged = new HashMap<>();
 
+    private long bytes;
+
     /** Adds the writes of a record sent in this transaction. Poll thread. */
     public void add(StateWrites writes) {
         sent.add(writes);
+        bytes += writes.bytes();
+    }
+
+    /**
+     * The size of the writes added, as changelog records: they stay in memory (the overlay, this transaction) until
+     * the fold or the abort, and count against max.in.flight.bytes until then. Poll thread.
+     */
+    public long bytes() {
+        return bytes;
     }
 
     public boolean isEmpty() {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * except the committer's job.
  *
  * <p>Transactions overlap: while one commits on the committer thread, outputs go into a new transaction of the
- * other producer, once the committing transaction's outputs are all written ({@link #maySend()}), so outputs stay
+ * other producer, once the committing transaction's outputs are all written ({@link #sendRoom()}), so outputs stay
  * in the order of their inputs. At most one commit runs and transactions commit in the order they began. When a
  * commit fails, the transaction opened behind it is aborted too (it holds outputs of later records) and the
  * {@link Listener} resets every partition. A commit that timed out is retried, never answered with an abort.
@@ -138,10 +138,27 @@ public final class Transactions {
         return -1;
     }
 
-    /** Whether outputs may be sent now: no commit runs, or its transaction's outputs are all written. */
-    public boolean maySend() {
+    /**
+     * The store writes of the open and the committing transaction, in bytes: sent, but in memory until they are
+     * folded or aborted. Poll thread.
+     */
+    public long stateBytes() {
         CommitJob job = committing;
-        return job == null || job.flushed;
+        return (open == null ? 0 : open.state.bytes()) + (job == null || job.state == null ? 0 : job.state.bytes());
+    }
+
+    /**
+     * How many completed records may be sent now: any number while no commit runs; while one runs, none until its
+     * transaction's outputs are all written, then as many as keep the open transaction within
+     * {@code commit.max.records} (a commit that retries for long must not let it grow until the producer's
+     * {@code buffer.memory} blocks the poll thread; the records that wait count against max.in.flight.*).
+     */
+    public int sendRoom() {
+        CommitJob job = committing;
+        if (job == null) {
+            return Integer.MAX_VALUE;
+        }
+        return job.flushed ? Math.max(0, settings.commitMaxRecords() - openRecords()) : 0;
     }
 
     /**

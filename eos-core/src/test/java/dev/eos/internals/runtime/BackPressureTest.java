@@ -32,7 +32,7 @@ class BackPressureTest {
             t0.add(new Work(new ConsumerRecord<>("in", 0, i, new byte[1], new byte[1]), P0, t0.epoch, null));
         }
         AtomicInteger abandoned = new AtomicInteger();
-        BackPressure backPressure = new BackPressure(new InFlightLimits(10, 1 << 30), abandoned::get);
+        BackPressure backPressure = new BackPressure(new InFlightLimits(10, 1 << 30), abandoned::get, () -> 0);
 
         backPressure.apply(tasks, consumer);
         assertThat(consumer.paused()).as("5 of 10 records in flight").isEmpty();
@@ -44,5 +44,33 @@ class BackPressureTest {
         abandoned.set(0);
         backPressure.apply(tasks, consumer);
         assertThat(consumer.paused()).as("the stages ended").isEmpty();
+    }
+
+    /**
+     * The store writes of sent records stay in memory (overlay, open transaction) until the fold or the abort: they
+     * count against max.in.flight.bytes until then, not only until the record is sent.
+     */
+    @Test
+    void shouldCountSentStoreWritesAgainstTheByteLimitUntilTheyAreFolded() {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.assign(List.of(P0, P1));
+        PartitionTasks tasks = new PartitionTasks("app", new LiveStatus(), null, consumer, null);
+        tasks.assigned(List.of(P0, P1));
+        PartitionTracker t0 = tasks.trackerFor(tasks.task(P0));
+        t0.add(new Work(new ConsumerRecord<>("in", 0, 0, new byte[1], new byte[1_000]), P0, t0.epoch, null));
+        java.util.concurrent.atomic.AtomicLong stateBytes = new java.util.concurrent.atomic.AtomicLong();
+        BackPressure backPressure = new BackPressure(new InFlightLimits(1_000_000, 100_000), () -> 0,
+                stateBytes::get);
+
+        backPressure.apply(tasks, consumer);
+        assertThat(consumer.paused()).isEmpty();
+
+        stateBytes.set(100_000); // a transaction's store writes, sent and not yet folded
+        backPressure.apply(tasks, consumer);
+        assertThat(consumer.paused()).as("the byte limit is reached with the sent store writes").containsExactly(P0);
+
+        stateBytes.set(0); // folded
+        backPressure.apply(tasks, consumer);
+        assertThat(consumer.paused()).isEmpty();
     }
 }
