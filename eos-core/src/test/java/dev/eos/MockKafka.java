@@ -41,6 +41,8 @@ final class MockKafka implements KafkaClients {
     final TestConsumer consumer;
     final List<TestProducer> producers = new CopyOnWriteArrayList<>();
     volatile CommitHook commitHook = p -> { };
+    /** Called at each send; a returned exception fails that send through its callback, as the broker would. */
+    volatile java.util.function.Function<TestProducer, RuntimeException> sendFailure = p -> null;
     volatile RuntimeException initFailure;
     volatile Set<String> topics = Set.of("in", "out", "dlq");
     volatile boolean blockTopicListing;
@@ -137,6 +139,20 @@ final class MockKafka implements KafkaClients {
                 throw e;
             }
             super.initTransactions();
+        }
+
+        @Override
+        public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
+                org.apache.kafka.clients.producer.Callback callback) {
+            RuntimeException e = sendFailure.apply(this);
+            if (e == null) {
+                return super.send(record, callback);
+            }
+            if (callback != null) {
+                callback.onCompletion(null, e);
+            }
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
         }
 
         @Override

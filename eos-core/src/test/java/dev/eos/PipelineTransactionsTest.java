@@ -166,6 +166,23 @@ class PipelineTransactionsTest {
         assertThat(pipeline.state()).isEqualTo(Pipeline.State.RUNNING);
     }
 
+    /**
+     * Fencing seen by a send's callback (not by the commit) is fencing all the same: the producer is replaced and
+     * the group rejoined, rather than the transaction aborted and retried with the fenced producer.
+     */
+    @Test
+    void shouldReplaceAProducerFencedOnASend() {
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        kafka.sendFailure = p -> p.transactionalId.endsWith("-0") && once.compareAndSet(false, true)
+                ? new ProducerFencedException("fenced by a newer instance") : null;
+        start(builder(upper()));
+        feed(P0, 0, 10);
+        await("a new producer for slot 0", () -> kafka.producers.size() == 3);
+        assertThat(kafka.producers.get(0).closed()).isTrue();
+        assertThat(kafka.consumer.shouldRebalance()).as("rejoined the group").isTrue();
+        assertThat(pipeline.state()).isEqualTo(Pipeline.State.RUNNING);
+    }
+
     @Test
     void shouldRetryACommitThatTimedOutAndNeverAbortIt() {
         kafka.commitHook = p -> {

@@ -41,16 +41,18 @@ final class RocksBaseStore implements BaseStore {
     private final ColumnFamilyHandle offsets;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Set<RocksCursor> cursors = ConcurrentHashMap.newKeySet();
+    private final BloomFilter filter;
     private volatile boolean closed;
 
     /** Opens (or creates) the database in {@code dir}. */
     RocksBaseStore(Path dir, RocksResources resources) throws RocksDBException {
         this.dir = dir;
+        this.filter = new BloomFilter(10); // native: closed with the store
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(resources.cache)
                 .setCacheIndexAndFilterBlocks(true)
                 .setPinL0FilterAndIndexBlocksInCache(true)
-                .setFilterPolicy(new BloomFilter(10));
+                .setFilterPolicy(filter);
         this.columnOptions = new ColumnFamilyOptions()
                 .setTableFormatConfig(table)
                 .setWriteBufferSize(8L * 1024 * 1024)
@@ -68,6 +70,7 @@ final class RocksBaseStore implements BaseStore {
         } catch (RocksDBException e) {
             columnOptions.close();
             options.close();
+            filter.close();
             throw e;
         }
         this.offsets = handles.get(1);
@@ -167,6 +170,7 @@ final class RocksBaseStore implements BaseStore {
             columnOptions.close();
             options.close();
             writeOptions.close();
+            filter.close();
         } finally {
             lock.writeLock().unlock();
         }

@@ -191,7 +191,9 @@ public final class Transactions {
         }
         Exception failedSend = open.sendError.get();
         if (failedSend != null) {
-            onFailure(null, new KafkaException("An output record was rejected: " + failedSend, failedSend));
+            // classified as itself: fencing or an authorization error seen by a send is what it is
+            onFailure(null, failedSend instanceof KafkaException ? failedSend
+                    : new KafkaException("An output record was rejected: " + failedSend, failedSend));
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = open.offsets();
