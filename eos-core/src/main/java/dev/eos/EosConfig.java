@@ -74,7 +74,8 @@ public final class EosConfig extends AbstractConfig {
     public static final String COMMIT_MAX_RECORDS_CONFIG = "commit.max.records";
     private static final String COMMIT_MAX_RECORDS_DOC = "Most input records in one transaction: a transaction "
             + "that has consumed this many records is committed before commit.interval.ms is reached. It bounds "
-            + "the work redone after an abort.";
+            + "the work redone after an abort; while the previous transaction is still committing, the open one "
+            + "takes no more than this many records, and the rest wait in flight (max.in.flight.records).";
 
     public static final String TRANSACTION_TIMEOUT_MS_CONFIG = "transaction.timeout.ms";
     private static final String TRANSACTION_TIMEOUT_MS_DOC = "Time after which the broker aborts a transaction "
@@ -109,7 +110,8 @@ public final class EosConfig extends AbstractConfig {
     private static final String MAX_IN_FLIGHT_BYTES_DOC = "Bytes held for records taken from the consumer and "
             + "not yet sent (their serialized input: key, value, headers; and once they completed, their serialized "
             + "outputs) at which fetching is paused, like max.in.flight.records: once reached, the partitions "
-            + "holding at least an equal share of it are paused until they drop below it.";
+            + "holding at least an equal share of it are paused until they drop below it. Store writes count "
+            + "(as their changelog records) until the transaction that sent them is committed or aborted.";
 
     public static final String PROCESSING_TIMEOUT_MS_CONFIG = "processing.timeout.ms";
     private static final String PROCESSING_TIMEOUT_MS_DOC = "Longest time one attempt of the processor may run "

@@ -3,6 +3,7 @@ package dev.eos.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eos.DeadLetter;
 import dev.eos.KeyValueStore;
 import dev.eos.OutputTopic;
 import dev.eos.Pipeline;
@@ -192,6 +193,49 @@ class StateIT {
             try (Stream<Path> files = Files.list(tmp.resolve(protocol + "-i2").resolve(f.app).resolve("counts"))) {
                 assertThat(files.count()).as("i2 ended with a local copy of every partition").isEqualTo(4);
             }
+        }
+    }
+
+    /**
+     * A store value larger than the changelog accepts (here max.message.bytes of 20,000 on the changelog) fails the
+     * record that writes it, which is dead-lettered, and the pipeline commits on, instead of every commit failing.
+     */
+    @Test
+    void shouldDeadLetterARecordWhoseStoreValueIsLargerThanTheChangelogAccepts(KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "state-large", 2)) {
+            String dlq = f.app + "-dlq";
+            kafka.createTopics(1, dlq);
+            StoreDefinition<String, String> last = StoreDefinition.persistent("last", Serdes.String(), Serdes.String());
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", f.bootstrap()))) {
+                admin.createTopics(List.of(new NewTopic(last.changelogTopic(f.app), 2, kafka.replicationFactor())
+                        .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", "20000")))).all().get();
+            }
+            f.produce(500);
+            String big = "000000321";
+            OutputTopic<String, String> out = OutputTopic.of(f.output, Serdes.String(), Serdes.String());
+            Pipeline<String, String> p = Pipeline.builder(Serdes.String(), Serdes.String())
+                    .bootstrapServers(f.bootstrap()).applicationId(f.app).inputTopics(f.input).outputTopic(out)
+                    .store(last).deadLetterTopic(dlq).config("state.dir", tmp.resolve("large").toString())
+                    .processor((record, context) -> {
+                        context.store(last).put(record.key(), record.value().equals(big)
+                                ? "x".repeat(50_000) : record.value());
+                        context.emit(out, record.key(), record.value());
+                    })
+                    .build();
+            p.start();
+            try {
+                awaitOutputs(f, 499);
+                try (CommittedCounter dead = new CommittedCounter(f.bootstrap(), List.of(dlq), v -> v)) {
+                    assertThat(dead.awaitDistinct(1, Duration.ofMinutes(2))).isEqualTo(1);
+                }
+            } finally {
+                p.close(Duration.ofSeconds(30));
+            }
+            assertThat(p.state()).isEqualTo(Pipeline.State.STOPPED);
+            List<ConsumerRecord<String, String>> dead = Verifier.readAll(f.bootstrap(), dlq);
+            assertThat(dead).extracting(ConsumerRecord::value).containsExactly(big);
+            assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetter.EXCEPTION_MESSAGE))
+                    .contains("store 'last'").contains("20000");
         }
     }
 
