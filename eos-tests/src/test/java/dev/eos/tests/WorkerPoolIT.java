@@ -322,6 +322,41 @@ class WorkerPoolIT {
         }
     }
 
+    /**
+     * An output topic deleted while the pipeline runs fails it as soon as a send gives up on the topic
+     * (delivery.timeout.ms, or max.block.ms without metadata), with a message naming the topic, instead of aborting
+     * and retrying, each time waiting as long, until max.consecutive.aborts.
+     */
+    @Test
+    void shouldFailNamingAnOutputTopicDeletedWhileRunning(KafkaCluster kafka) throws Exception {
+        try (Fixture f = new Fixture(kafka, "deleted", 1)) {
+            f.produce(100);
+            OutputTopic<String, String> out = OutputTopic.of(f.output, Serdes.String(), Serdes.String());
+            Pipeline<String, String> p = Pipeline.builder(Serdes.String(), Serdes.String())
+                    .bootstrapServers(f.bootstrap()).applicationId(f.app).inputTopics(f.input).outputTopic(out)
+                    .config(Map.of("producer.max.block.ms", 3000, "producer.request.timeout.ms", 3000,
+                            "producer.delivery.timeout.ms", 8000))
+                    .processor((r, ctx) -> ctx.emit(out, r.key(), r.value()))
+                    .build();
+            p.start();
+            try {
+                awaitCommitted(f, 100);
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", f.bootstrap()))) {
+                    admin.deleteTopics(List.of(f.output)).all().get();
+                }
+                f.produce(100);
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (p.state() != Pipeline.State.FAILED && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(p.state()).isEqualTo(Pipeline.State.FAILED);
+                assertThat(p.failure()).hasMessageContaining(f.output).hasMessageContaining("no longer exist");
+            } finally {
+                p.close(Duration.ofSeconds(10));
+            }
+        }
+    }
+
     private static void awaitRecords(String bootstrap, String topic, long n) {
         try (CommittedCounter counter = new CommittedCounter(bootstrap, List.of(topic), v -> v)) {
             long seen = counter.awaitDistinct(n, Duration.ofMinutes(2));

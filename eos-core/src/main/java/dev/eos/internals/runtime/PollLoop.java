@@ -19,6 +19,7 @@ import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.state.ChangelogTopics;
 import dev.eos.internals.state.StateManager;
 import dev.eos.internals.txn.StopRequestedException;
+import dev.eos.internals.txn.SinkTopics;
 import dev.eos.internals.txn.Transactions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,7 +159,8 @@ public final class PollLoop<K, V> implements Runnable {
             partitions = new PartitionTasks(app, status, state, consumer, dispatcher);
             backPressure = new BackPressure(limits, dispatcher::abandonedStages, () -> transactions.stateBytes());
             inputStatus = new InputStatus(status);
-            transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics);
+            transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics,
+                    new SinkTopics(outputTopics.keySet(), changelogs.keySet(), clients, settings, this::stopRequested));
             transactions.start();
             schedule = new CommitSchedule(settings, transactions);
             metrics.bindConsumer(consumer);

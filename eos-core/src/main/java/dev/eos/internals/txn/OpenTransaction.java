@@ -73,6 +73,9 @@ final class OpenTransaction {
     private void send(Work w, AtomicReference<Exception> failure) {
         Producer<byte[], byte[]> producer = slot.producer;
         for (ProducerRecord<byte[], byte[]> out : w.outputs) {
+            if (failure == null && sendError.get() != null) {
+                return; // the transaction will abort: more sends would only wait (max.block.ms each) on what failed
+            }
             if (tag != null) {
                 out.headers().remove(DeadLetter.TRANSACTION);
                 out.headers().add(DeadLetter.TRANSACTION, tag);

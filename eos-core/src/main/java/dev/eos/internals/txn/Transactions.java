@@ -58,6 +58,7 @@ public final class Transactions {
     private final RejectedOutputProbe probe = new RejectedOutputProbe();
     private final boolean transactionHeader;
     private final CommitProtocol protocol;
+    private final SinkTopics sinks;
     private ExecutorService committer;
     private ProducerSlot current;
     /** The commit running on the committer thread, or null. */
@@ -72,8 +73,10 @@ public final class Transactions {
     private int consecutiveAborts;
     private long failures;
 
+    /** @param sinks the topics written to, checked when a send fails as if one were deleted (null: not checked) */
     public Transactions(Settings settings, KafkaClients clients, Listener listener, BooleanSupplier stopRequested,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics, SinkTopics sinks) {
+        this.sinks = sinks;
         this.app = settings.applicationId();
         this.settings = settings;
         this.listener = listener;
@@ -290,6 +293,9 @@ public final class Transactions {
             throw failure instanceof RuntimeException ? (RuntimeException) failure
                     : new KafkaException("Commit failed: " + failure, failure);
         } else {
+            if (sinks != null) {
+                sinks.failIfGone(failure);
+            }
             log.warn("[app={}] transaction aborted ({}); rewinding to the committed positions to retry", app,
                     failure.toString());
             if (failed != null) {
