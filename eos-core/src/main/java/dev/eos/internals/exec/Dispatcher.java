@@ -43,11 +43,9 @@ public final class Dispatcher {
     /** The work done for one record. */
     public interface Task {
         /**
-         * Never throws: a task ends every failure of its record itself.
-         *
          * Runs the record; returns the delay in milliseconds before it must run again, -1 when done, or
          * {@link #PENDING} when the attempt completes later: then its key stays busy until the task calls
-         * {@link Dispatcher#resume} on {@code from}.
+         * {@link Dispatcher#resume} on {@code from}. Never throws: a task ends every failure of its record itself.
          */
         long run(Work w, Dispatcher from);
     }
@@ -233,7 +231,11 @@ public final class Dispatcher {
      */
     void abandon(CompletionStage<?> stage) {
         abandoned.incrementAndGet();
-        stage.whenComplete((ignored, e) -> abandoned.decrementAndGet());
+        try {
+            stage.whenComplete((ignored, e) -> abandoned.decrementAndGet());
+        } catch (RuntimeException unsupported) {
+            abandoned.decrementAndGet(); // a stage of the user's own that cannot tell when it ends: not counted
+        }
         if (stage instanceof CompletableFuture<?> f) {
             try {
                 workers.execute(() -> cancel(f));
