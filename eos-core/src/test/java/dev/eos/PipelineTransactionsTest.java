@@ -183,6 +183,23 @@ class PipelineTransactionsTest {
         assertThat(pipeline.state()).isEqualTo(Pipeline.State.RUNNING);
     }
 
+    /**
+     * The consumer group protocol's consumer throws UnknownMemberIdException from poll when the coordinator fenced
+     * the member (seen after a broker kill: "OffsetFetch failed with UNKNOWN_MEMBER_ID"). The member rejoins by
+     * itself: the pipeline aborts its open transaction, rewinds and polls on instead of failing.
+     */
+    @Test
+    void shouldRejoinWhenThePollSaysTheCoordinatorNoLongerKnowsTheMember() {
+        start(builder(upper()));
+        feed(P0, 0, 10);
+        await("committed", () -> Long.valueOf(10).equals(kafka.committedOffsets().get(P0)));
+        kafka.consumer.setPollException(new org.apache.kafka.common.errors.UnknownMemberIdException(
+                "The coordinator is not aware of this member."));
+        feed(P0, 10, 20);
+        await("later input commits", () -> Long.valueOf(20).equals(kafka.committedOffsets().get(P0)));
+        assertThat(pipeline.state()).isEqualTo(Pipeline.State.RUNNING);
+    }
+
     @Test
     void shouldRetryACommitThatTimedOutAndNeverAbortIt() {
         kafka.commitHook = p -> {

@@ -31,7 +31,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -181,12 +181,16 @@ public final class PollLoop<K, V> implements Runnable {
                     if (!stopRequested) {
                         throw e;
                     }
+                } catch (UnknownMemberIdException e) { // the coordinator fenced this member: it rejoins by itself
+                    log.warn("[app={}] the group coordinator no longer knows this member ({}); aborting the open "
+                            + "transaction, rewinding and rejoining", app, e.getMessage());
+                    abortAndReset();
                 }
             }
             lifecycle.transitionIfPossible(State.STOPPING);
             drainAndCommit(partitions.all(), "close");
         } catch (Throwable e) {
-            if (stopRequested && isStop(e)) {
+            if (stopRequested && StopRequestedException.isStop(e)) {
                 log.info("[app={}] stopped before the work in flight was committed: {}", app, e.getMessage());
             } else {
                 fatal = e;
@@ -194,16 +198,6 @@ public final class PollLoop<K, V> implements Runnable {
         } finally {
             shutDown(fatal);
         }
-    }
-
-    private static boolean isStop(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof StopRequestedException || c instanceof InterruptException
-                    || c instanceof InterruptedException || c instanceof WakeupException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void shutDown(Throwable fatal) {
