@@ -192,9 +192,7 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         } catch (Throwable again) {
             t.addSuppressed(again);
             w.failure = failure;
-            completed.accept(w);
-            w.handedBack = true;
-            return -1;
+            return handBack(w);
         }
     }
 

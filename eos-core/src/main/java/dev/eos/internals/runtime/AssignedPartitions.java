@@ -29,29 +29,25 @@ final class AssignedPartitions {
 
     /** Pauses those of {@code tps} that are still assigned. */
     static void pause(Consumer<?, ?> consumer, Collection<TopicPartition> tps) {
-        try {
-            consumer.pause(tps);
-        } catch (IllegalStateException notAssigned) {
-            for (TopicPartition tp : tps) {
-                try {
-                    consumer.pause(List.of(tp));
-                } catch (IllegalStateException gone) {
-                    // dropped underneath: nothing to pause
-                }
-            }
-        }
+        eachStillAssigned(tps, consumer::pause);
     }
 
     /** Resumes those of {@code tps} that are still assigned. */
     static void resume(Consumer<?, ?> consumer, Collection<TopicPartition> tps) {
+        eachStillAssigned(tps, consumer::resume);
+    }
+
+    /** {@code call} on all of {@code tps} at once, or, if one is no longer assigned, on each that still is. */
+    private static void eachStillAssigned(Collection<TopicPartition> tps,
+            java.util.function.Consumer<Collection<TopicPartition>> call) {
         try {
-            consumer.resume(tps);
+            call.accept(tps);
         } catch (IllegalStateException notAssigned) {
             for (TopicPartition tp : tps) {
                 try {
-                    consumer.resume(List.of(tp));
+                    call.accept(List.of(tp));
                 } catch (IllegalStateException gone) {
-                    // dropped underneath: nothing to resume
+                    // dropped underneath: nothing to do for it
                 }
             }
         }

@@ -162,6 +162,7 @@ class AsyncAttemptTest {
         Work w = next();
         assertThat(w.attempts).isEqualTo(2);
         assertThat(value(w, 0)).isEqualTo("attempt 2");
+        awaitDone(first.get()); // cancelled on a worker thread, just after the attempt ended
         assertThat(first.get()).as("the timed-out stage is cancelled").isCancelled();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> firstContext.get().emit(OUT, "k", "late"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("in-0@1").hasMessageContaining("ended");
@@ -232,6 +233,13 @@ class AsyncAttemptTest {
         assertThat(after.cancelled).isFalse();
     }
 
+    private static void awaitDone(CompletableFuture<?> stage) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!stage.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
     private void awaitPending(Work w) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (w.pending == null && System.nanoTime() < deadline) {
@@ -257,10 +265,7 @@ class AsyncAttemptTest {
         old.discarded = true;
         dispatcher.expedite(stuck);
         assertThat(next().cancelled).isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!stage.isDone() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        awaitDone(stage);
         assertThat(stage.isCancelled()).as("the dropped attempt's stage is cancelled").isTrue();
         assertThat(callbackThread.get()).contains("-worker-");
         assertThat(dispatcher.abandonedStages()).isZero();
