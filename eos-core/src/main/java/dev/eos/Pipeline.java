@@ -1,6 +1,7 @@
 package dev.eos;
 
 import dev.eos.internals.exec.BlockingProcessor;
+import dev.eos.internals.exec.Declared;
 import dev.eos.internals.metrics.LiveStatus;
 import dev.eos.internals.metrics.MicrometerMetrics;
 import dev.eos.internals.metrics.PipelineMetrics;
@@ -12,7 +13,6 @@ import dev.eos.internals.runtime.Settings;
 import dev.eos.internals.state.StoreDeclarations;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,8 +39,7 @@ import org.apache.kafka.common.serialization.Serde;
  *         .processor((record, context) -> context.emit(out, record.key(), record.value().toUpperCase()))
  *         .build();
  * pipeline.start();
- * ...
- * pipeline.close(Duration.ofSeconds(30));
+ * pipeline.awaitTermination(); // until close(); throws if the pipeline fails
  * }</pre>
  *
  * <p>Run more instances with the same application id to spread the partitions; the group protocol assigns
@@ -119,17 +118,13 @@ public final class Pipeline<K, V> implements AutoCloseable {
         List<String> inputs = List.copyOf(b.inputTopics);
         Map<String, OutputTopic<?, ?>> outputTopics = Map.copyOf(b.outputTopics);
         Map<String, StoreDefinition<?, ?>> stores = Collections.unmodifiableMap(new LinkedHashMap<>(b.stores));
-        List<String> outputs = new ArrayList<>(outputTopics.keySet());
-        if (settings.failureAction() == FailureAction.DEAD_LETTER) {
-            outputs.add(settings.deadLetterTopic());
-        }
         Deserializer<K> keys = b.keySerde.deserializer();
         Deserializer<V> values = b.valueSerde.deserializer();
         AsyncProcessor<K, V> processor = b.processor;
         KafkaClients clients = b.clients;
         MeterRegistry registry = b.meterRegistry;
-        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, outputs, stores,
-                changelogs -> new PollLoop<>(settings, inputs, outputTopics, stores, changelogs, keys, values,
+        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, List.copyOf(outputTopics.keySet()),
+                stores, changelogs -> new PollLoop<>(settings, inputs, outputTopics, stores, changelogs, keys, values,
                         processor, lifecycle, clients, registry == null ? PipelineMetrics.NOOP
                         : new MicrometerMetrics(registry, settings.applicationId()), status));
     }
@@ -175,6 +170,22 @@ public final class Pipeline<K, V> implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Waits until the pipeline has stopped: returns once it is {@link State#STOPPED} (after a {@link #close}),
+     * throws once it is {@link State#FAILED}, so a {@code main} ending with this call exits non-zero on a failure.
+     *
+     * @throws IllegalStateException if the pipeline failed; its cause is {@link #failure()}
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public void awaitTermination() throws InterruptedException {
+        lifecycle.awaitTerminal(0);
+    }
+
+    /** {@link #awaitTermination()} for at most {@code timeout}; returns whether the pipeline stopped in time. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return lifecycle.awaitTerminal(Math.max(1, Objects.requireNonNull(timeout, "timeout").toMillis()));
     }
 
     /** The current state. */
@@ -266,27 +277,22 @@ public final class Pipeline<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** Declares an output topic that the processor may emit to. */
+        /**
+         * Declares an output topic that the processor may emit to. Declarations match by name and serializer
+         * classes: an alike instance may be declared or emitted to again; one with other serializers is refused.
+         */
         public Builder<K, V> outputTopic(OutputTopic<?, ?> topic) {
-            Objects.requireNonNull(topic, "topic");
-            OutputTopic<?, ?> previous = outputTopics.putIfAbsent(topic.name(), topic);
-            if (previous != null && previous != topic) {
-                throw new IllegalArgumentException("Output topic '" + topic.name() + "' is declared twice");
-            }
+            Declared.declareOutput(outputTopics, Objects.requireNonNull(topic, "topic"));
             return this;
         }
 
         /**
          * Declares a state store that the processor reaches with {@link ProcessorContext#store}. A pipeline with
          * stores reads exactly one input topic, in {@link Ordering#KEY} or {@link Ordering#PARTITION} order; its
-         * changelog topics are created when it starts if they are missing.
+         * changelog topics are created when it starts if they are missing. Stores match by name, serdes and kind.
          */
         public Builder<K, V> store(StoreDefinition<?, ?> store) {
-            Objects.requireNonNull(store, "store");
-            StoreDefinition<?, ?> previous = stores.putIfAbsent(store.name(), store);
-            if (previous != null && previous != store) {
-                throw new IllegalArgumentException("Store '" + store.name() + "' is declared twice");
-            }
+            Declared.declareStore(stores, Objects.requireNonNull(store, "store"));
             return this;
         }
 
@@ -385,11 +391,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
             if (processor == null) {
                 throw new IllegalStateException("A pipeline needs a processor (processor or asyncProcessor)");
             }
-            for (String in : inputTopics) {
-                if (in.equals(props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG))) {
-                    throw new IllegalStateException("Topic '" + in + "' is both an input and the dead-letter topic");
-                }
-            }
+            Declared.checkDeadLetterTopic(inputTopics, props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG));
             EosConfig config = new EosConfig(props);
             StoreDeclarations.check(stores.values(), inputTopics, outputTopics.keySet(), config);
             return new Pipeline<>(this, config);

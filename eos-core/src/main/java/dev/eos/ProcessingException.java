@@ -5,6 +5,8 @@ import org.apache.kafka.common.KafkaException;
 /**
  * A record could not be processed and {@code failure.action} is {@link FailureAction#STOP}: its key or value
  * could not be deserialized, the {@link Processor} failed its last attempt, or the broker rejected its output.
+ * Also, whatever {@code failure.action} says, the processor misused the API while processing it (an undeclared
+ * output topic or store, an emit after its attempt ended): a programming error that would fail every record.
  * The open transaction was aborted, so none of its outputs were committed and it was not marked consumed; the
  * pipeline stops. After fixing the cause, a restarted pipeline processes it again.
  */

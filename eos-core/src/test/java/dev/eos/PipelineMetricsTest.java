@@ -187,4 +187,48 @@ class PipelineMetricsTest {
             Metrics.removeRegistry(global);
         }
     }
+
+    /**
+     * A pipeline that fails with records in flight: health() then shows nothing in flight, awaitTermination()
+     * throws with the failure as its cause, and its Duration overload answers at once.
+     */
+    @Test
+    void shouldShowNothingInFlightAfterFailingAndEndAwaitTerminationWithTheFailure() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        start(builder((r, c) -> {
+            if (r.partition() == 1) {
+                never.await(); // interrupted when the pipeline stops
+            }
+            if (r.partition() == 0 && r.offset() == 3) {
+                throw new NonRetryableException("bad record");
+            }
+            c.emit(OUT, r.key(), r.value());
+        }).concurrency(4)); // two workers held by partition 1, two free for partition 0
+        assertThat(pipeline.awaitTermination(Duration.ofMillis(50))).as("running: not terminated").isFalse();
+        feed(P1, 0, 2);
+        await(() -> pipeline.health().recordsInFlight() == 2);
+        feed(P0, 0, 5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(pipeline::awaitTermination)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("failed")
+                .cause().isSameAs(pipeline.failure()).hasMessageContaining("in-0@3");
+        PipelineHealth h = pipeline.health();
+        assertThat(h.state()).isEqualTo(Pipeline.State.FAILED);
+        assertThat(h.recordsInFlight()).isZero();
+        assertThat(h.oldestInFlight()).isEmpty();
+        assertThat(h.restoring()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pipeline.awaitTermination(Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    /** awaitTermination() returns once a close() from another thread has stopped the pipeline. */
+    @Test
+    void shouldReturnFromAwaitTerminationAfterAClose() throws Exception {
+        start(builder((r, c) -> c.emit(OUT, r.key(), r.value())));
+        Thread closer = new Thread(() -> pipeline.close(Duration.ofSeconds(10)));
+        closer.start();
+        pipeline.awaitTermination();
+        assertThat(pipeline.state()).isEqualTo(Pipeline.State.STOPPED);
+        assertThat(pipeline.awaitTermination(Duration.ofMillis(1))).isTrue();
+        closer.join();
+    }
 }

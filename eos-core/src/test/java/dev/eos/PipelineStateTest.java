@@ -74,7 +74,10 @@ class PipelineStateTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("exactly one input topic")
                 .hasMessageContaining("[in, other]");
         assertThatThrownBy(() -> minimal().store(counts).store(StoreDefinition.inMemory("counts", Serdes.String(),
-                Serdes.Long()))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("declared twice");
+                Serdes.Integer()))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("declared twice")
+                .hasMessageContaining("IntegerSerde");
+        // an alike instance is the same declaration
+        minimal().store(counts).store(StoreDefinition.inMemory("counts", Serdes.String(), Serdes.Long()));
         assertThatThrownBy(() -> StoreDefinition.persistent("a/b", Serdes.String(), Serdes.Long()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a/b");
         assertThat(minimal().store(counts).ordering(Ordering.PARTITION).build().state())

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -51,6 +52,8 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
     private final boolean provenance;
     private final Map<String, StoreDefinition<?, ?>> stores;
     private final PartitionCounts partitionCounts;
+    /** A misuse of the API after its attempt ended (an emit from a stage the processor did not return). */
+    private final AtomicReference<ProcessingException> lateMisuse = new AtomicReference<>();
 
     public RecordRunner(String app, String instanceId, Deserializer<K> keyDeserializer,
             Deserializer<V> valueDeserializer, AsyncProcessor<K, V> processor, Map<String, OutputTopic<?, ?>> outputTopics,
@@ -114,7 +117,11 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
         var partitionStores = w.epoch.stores;
         RecordContext context = RecordContext.forAttempt(outputTopics, app, instanceId, w, raw.timestamp(),
                 w.attempts, provenance, partitionStores == null ? null
-                        : new AttemptState(stores, partitionStores, w.coordinates()), partitionCounts);
+                        : new AttemptState(stores, partitionStores, w.coordinates()), partitionCounts,
+                e -> lateMisuse.compareAndSet(null, new ProcessingException("The processor misused the API after "
+                        + "the attempt of " + w.coordinates() + " ended: " + e.getMessage() + ". An asynchronous "
+                        + "processor must return a stage that completes after its last emit; " + Declared.RULE,
+                        raw.topic(), raw.partition(), raw.offset(), e)));
         Throwable thrown = null;
         CompletionStage<?> stage = null;
         long start = metrics.timed() ? System.nanoTime() : 0;
@@ -201,8 +208,16 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
      * the record back as completed, or returns the delay of its retry, or applies the failure policy.
      */
     private long endAttempt(Work w, RecordContext context, Throwable thrown, boolean timedOut, long startNanos) {
-        var outputs = context.close();
+        var outputs = context.close(timedOut || w.epoch.discarded);
         long took = metrics.timed() ? System.nanoTime() - startNanos : 0;
+        RuntimeException misuse = context.misuse();
+        if (misuse != null && !w.epoch.discarded) {
+            context.discardState();
+            metrics.attemptFailed(took);
+            w.failure = new ProcessingException(misuse.getMessage(), w.raw.topic(), w.raw.partition(),
+                    w.raw.offset(), misuse);
+            return handBack(w);
+        }
         if (timedOut && thrown == null) {
             thrown = new TimeoutException("processing.timeout.ms (" + timeoutMs + " ms) exceeded");
         } else if (timedOut && !(thrown instanceof TimeoutException)) {
@@ -237,6 +252,11 @@ public final class RecordRunner<K, V> implements Dispatcher.Task {
             return delay;
         }
         return finalFailure(w, e);
+    }
+
+    /** A misuse of the API that came after its attempt ended, or null; it stops the pipeline. */
+    public ProcessingException lateMisuse() {
+        return lateMisuse.get();
     }
 
     private long cancel(Work w) {

@@ -39,4 +39,17 @@ public final class LiveStatus {
         long taken = oldestTakenAtMs;
         return taken == 0 ? 0 : Math.max(0, nowMs - taken);
     }
+
+    /** The pipeline stopped: nothing is in flight, held, paused or restoring any more, and the lag is unknown. */
+    public void stopped() {
+        recordsInFlight = 0;
+        recordsHeld = 0;
+        restoring = java.util.Map.of();
+        restoreRemaining = 0;
+        partitionsPaused = 0;
+        lag = -1;
+        oldestInFlight = null;
+        oldestTakenAtMs = 0;
+        oldestStarted = false;
+    }
 }

@@ -71,6 +71,7 @@ public final class Lifecycle {
                 throw new IllegalStateException("Pipeline '" + app + "' cannot go from " + old + " to " + next);
             }
             state = next;
+            lock.notifyAll();
         }
         log.info("[app={}] state {} -> {}", app, old, next);
         for (StateListener l : listeners) {
@@ -95,6 +96,31 @@ public final class Lifecycle {
         } catch (IllegalStateException raced) {
             return false;
         }
+    }
+
+    /**
+     * Waits until the state is final, at most {@code timeoutMs} (0: no limit); returns whether it is. On FAILED it
+     * throws an {@link IllegalStateException} whose cause is {@link #failure()}.
+     */
+    public boolean awaitTerminal(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        State s;
+        synchronized (lock) {
+            while (!state.isTerminal()) {
+                long left = timeoutMs == 0 ? 0 : java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                        deadline - System.nanoTime());
+                if (timeoutMs != 0 && left <= 0) {
+                    return false;
+                }
+                lock.wait(left);
+            }
+            s = state;
+        }
+        if (s == State.FAILED) {
+            Throwable cause = failure;
+            throw new IllegalStateException("Pipeline '" + app + "' failed: " + cause, cause);
+        }
+        return true;
     }
 
     /** Records the error and moves to FAILED; the fatal error handler is told once. */

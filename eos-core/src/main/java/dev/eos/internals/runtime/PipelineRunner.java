@@ -28,7 +28,7 @@ public final class PipelineRunner {
     private volatile Thread thread;
 
     /**
-     * @param outputs every topic the pipeline writes to, the dead-letter topic included
+     * @param outputs the declared output topics (the dead-letter topic comes from the settings)
      * @param stores the declared state stores, whose changelog topics are created or checked
      * @param loops creates the poll loop once the topics are checked, given the changelog topics found
      */
@@ -64,11 +64,17 @@ public final class PipelineRunner {
             lifecycle.fail(e);
             throw e;
         }
-        PollLoop<?, ?> l = loops.apply(changelogs);
-        loop = l;
-        Thread t = new Thread(l, "eos-" + settings.applicationId() + "-poll");
-        thread = t;
-        t.start();
+        try {
+            PollLoop<?, ?> l = loops.apply(changelogs);
+            loop = l;
+            Thread t = new Thread(l, "eos-" + settings.applicationId() + "-poll");
+            thread = t;
+            t.start();
+        } catch (RuntimeException | Error e) { // never left STARTING
+            lifecycle.fail(e);
+            throw e;
+        }
+        PollLoop<?, ?> l = loop;
         if (closeRequested) {
             l.requestStop();
         }

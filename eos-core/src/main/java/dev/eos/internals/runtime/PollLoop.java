@@ -242,6 +242,7 @@ public final class PollLoop<K, V> implements Runnable {
         } catch (Exception e) {
             log.warn("[app={}] processor close() threw", app, e);
         }
+        status.stopped(); // nothing is in flight any more: what was not committed is processed again after a restart
         metrics.close();
         if (fatal != null) {
             log.error("[app={}] pipeline failed: {}", app, fatal.toString(), fatal);
@@ -308,8 +309,13 @@ public final class PollLoop<K, V> implements Runnable {
         return w;
     }
 
-    /** Takes the records workers completed; fails the pipeline on a record whose action is STOP. */
+    /** Takes the records workers completed; fails the pipeline on a record whose action is STOP, or a misuse. */
     void drainCompletions() {
+        RuntimeException misuse = runner.lateMisuse();
+        if (misuse != null) {
+            abortAndReset();
+            throw misuse;
+        }
         Work w;
         while ((w = completions.poll()) != null) {
             running--;

@@ -1,19 +1,24 @@
 package dev.eos.internals.runtime;
 
+import dev.eos.FailureAction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
-/** The start-up check that a pipeline's input and output topics exist, with an error that names the missing ones. */
+/**
+ * The start-up check that a pipeline's input, output and dead-letter topics exist, with an error that names the
+ * missing ones by their role.
+ */
 public final class TopicCheck {
 
     private TopicCheck() {
     }
 
     /**
-     * Whether every topic exists; false if {@code stopRequested} became true while waiting for the cluster.
+     * Whether every topic exists (the dead-letter topic too, if {@code failure.action=DEAD_LETTER}); false if
+     * {@code stopRequested} became true while waiting for the cluster.
      *
      * @throws IllegalStateException naming the missing topics, or saying why the cluster could not be asked
      */
@@ -34,18 +39,22 @@ public final class TopicCheck {
         missingIn.removeAll(existing);
         List<String> missingOut = new ArrayList<>(outputs);
         missingOut.removeAll(existing);
-        if (missingIn.isEmpty() && missingOut.isEmpty()) {
+        String dlq = settings.failureAction() == FailureAction.DEAD_LETTER ? settings.deadLetterTopic() : null;
+        boolean missingDlq = dlq != null && !existing.contains(dlq);
+        if (missingIn.isEmpty() && missingOut.isEmpty() && !missingDlq) {
             return true;
         }
-        StringBuilder msg = new StringBuilder(prefix);
+        List<String> parts = new ArrayList<>();
         if (!missingIn.isEmpty()) {
-            msg.append("input topic(s) ").append(missingIn).append(" do not exist");
+            parts.add("input topic(s) " + missingIn + " do not exist");
         }
         if (!missingOut.isEmpty()) {
-            msg.append(missingIn.isEmpty() ? "" : "; ").append("output topic(s) ").append(missingOut)
-                    .append(" do not exist");
+            parts.add("output topic(s) " + missingOut + " do not exist");
         }
-        throw new IllegalStateException(msg.append(" on ").append(settings.bootstrapServers())
-                .append(". Create them first.").toString());
+        if (missingDlq) {
+            parts.add("the dead-letter topic '" + dlq + "' (dead.letter.topic) does not exist");
+        }
+        throw new IllegalStateException(prefix + String.join("; ", parts) + " on " + settings.bootstrapServers()
+                + ". Create them first.");
     }
 }

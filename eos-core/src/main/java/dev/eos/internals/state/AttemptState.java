@@ -32,7 +32,12 @@ public final class AttemptState {
         this.source = source;
     }
 
-    /** The attempt's view of a declared store. */
+    /** The pipeline's stores by name. */
+    public Map<String, StoreDefinition<?, ?>> declared() {
+        return declared;
+    }
+
+    /** The attempt's view of a declared store (the caller has matched it with its declaration). */
     @SuppressWarnings("unchecked")
     public synchronized <K, V> KeyValueStore<K, V> store(StoreDefinition<K, V> definition) {
         AttemptStore<?, ?> s = opened.get(definition.name());
@@ -42,7 +47,7 @@ public final class AttemptState {
                         + "of " + source + " ended: a store is valid only during the process() call it was given "
                         + "to, or, for an asynchronous processor, until the stage that call returned completes");
             }
-            if (declared.get(definition.name()) != definition) {
+            if (!declared.containsKey(definition.name())) {
                 throw new IllegalArgumentException("Store '" + definition.name() + "' is not declared on this "
                         + "pipeline; declared: " + declared.keySet());
             }

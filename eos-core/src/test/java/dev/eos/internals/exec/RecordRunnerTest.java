@@ -30,6 +30,8 @@ class RecordRunnerTest {
 
     private final LinkedBlockingQueue<Work> completed = new LinkedBlockingQueue<>();
     private PartitionCounts partitionCounts = PartitionCounts.UNKNOWN;
+    private RecordRunner<String, String> lastRunner;
+    private Map<String, OutputTopic<?, ?>> declaredOutputs = Map.of("out", OUT);
 
     private Work runToCompletion(Processor<String, String> processor, int attempts, long timeoutMs)
             throws InterruptedException {
@@ -39,12 +41,19 @@ class RecordRunnerTest {
     private Work runToCompletion(Processor<String, String> processor, int attempts, long timeoutMs,
             Deserializer<String> valueDeserializer, java.util.function.Consumer<Work> handBack)
             throws InterruptedException {
+        return runAsyncToCompletion(BlockingProcessor.of(processor), attempts, timeoutMs, valueDeserializer, handBack);
+    }
+
+    private Work runAsyncToCompletion(dev.eos.AsyncProcessor<String, String> processor, int attempts, long timeoutMs,
+            Deserializer<String> valueDeserializer, java.util.function.Consumer<Work> handBack)
+            throws InterruptedException {
         AttemptWatchdog watchdog = new AttemptWatchdog("test", 0, timeoutMs, System::nanoTime);
         RecordRunner<String, String> runner = new RecordRunner<>("test", "i1", Serdes.String().deserializer(),
-                valueDeserializer, BlockingProcessor.of(processor), Map.of("out", OUT),
+                valueDeserializer, processor, declaredOutputs,
                 new RetryPolicy(attempts, 0, 0, 1.0, 0.0), new FailurePolicy("test", FailureAction.DEAD_LETTER, "dlq",
                 PipelineMetrics.NOOP), watchdog, timeoutMs, handBack, PipelineMetrics.NOOP, false, Map.of(),
                 partitionCounts);
+        lastRunner = runner;
         Dispatcher d = new Dispatcher("test", 2, runner, watchdog);
         try {
             ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>("in", 0, 42, "k".getBytes(StandardCharsets.UTF_8),
@@ -116,11 +125,12 @@ class RecordRunnerTest {
     @Test
     void shouldKeepTheInputTimestampUnlessTheEmitChoosesOne() {
         Work w1 = new Work(new ConsumerRecord<>("in", 0, 1, new byte[0], new byte[0]), TP, new Epoch(), null);
+        List<RuntimeException> late = new CopyOnWriteArrayList<>();
         RecordContext c = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1234L, 1, true, null,
-                PartitionCounts.UNKNOWN);
+                PartitionCounts.UNKNOWN, late::add);
         c.emit(OUT, "k", "v");
         c.emit(dev.eos.OutputRecord.to(OUT, "k", "v").withTimestamp(99L).withPartition(3));
-        List<ProducerRecord<byte[], byte[]>> out = c.close();
+        List<ProducerRecord<byte[], byte[]>> out = c.close(false);
         assertThat(out.get(0).timestamp()).isEqualTo(1234L);
         assertThat(out.get(0).partition()).isNull();
         assertThat(out.get(1).timestamp()).isEqualTo(99L);
@@ -130,13 +140,14 @@ class RecordRunnerTest {
         assertThat(DeadLetter.header(out.get(1).headers(), dev.eos.Provenance.SOURCE_OFFSET)).isEqualTo("1");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.emit(OUT, "k", "late"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("in-0@1");
+        assertThat(late).as("an emit after the attempt ended on its own is reported").hasSize(1);
         OutputTopic<String, String> undeclared = OutputTopic.of("other", Serdes.String(), Serdes.String());
         RecordContext c2 = RecordContext.forAttempt(Map.of("out", OUT), "a", "i", w1, 1L, 1, false, null,
-                PartitionCounts.UNKNOWN);
+                PartitionCounts.UNKNOWN, late::add);
         c2.emit(OUT, "k", "v");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c2.emit(undeclared, "k", "v"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other");
-        assertThat(c2.close().get(0).headers().lastHeader(dev.eos.Provenance.SOURCE_TOPIC)).as("off by default")
+        assertThat(c2.close(false).get(0).headers().lastHeader(dev.eos.Provenance.SOURCE_TOPIC)).as("off by default")
                 .isNull();
     }
 
@@ -199,5 +210,114 @@ class RecordRunnerTest {
                 .isEqualTo(dev.eos.NonRetryableException.class.getName());
         assertThat(DeadLetter.header(w.outputs.get(0).headers(), DeadLetter.EXCEPTION_MESSAGE))
                 .contains("partition 99").contains("'out'").contains("6 partitions").contains("in-0@42");
+    }
+
+    /**
+     * An emit to an output topic that was not declared is a programming error: the record's attempt ends in a
+     * pipeline stop (the failure names the rule), not in retries and a dead letter, even if the processor caught
+     * the exception.
+     */
+    @Test
+    void shouldStopThePipelineOnAnEmitToAnUndeclaredTopicWhateverTheFailureAction() throws Exception {
+        OutputTopic<String, String> undeclared = OutputTopic.of("typo", Serdes.String(), Serdes.String());
+        Work w = runToCompletion((record, context) -> {
+            try {
+                context.emit(undeclared, record.key(), "v");
+            } catch (IllegalArgumentException swallowed) {
+                // a processor that catches everything still stops the pipeline
+            }
+        }, 3, 0);
+        assertThat(w.attempts).as("not retried").isEqualTo(1);
+        assertThat(w.outputs).as("not dead-lettered").isNullOrEmpty();
+        assertThat(w.failure).isNotNull();
+        assertThat(w.failure.getMessage()).contains("'typo'").contains("not declared").contains("[out]")
+                .contains("programming error").contains("in-0@42");
+    }
+
+    /**
+     * Declarations match by name and serializers: a second OutputTopic instance made alike works; one with other
+     * serializers stops the pipeline with a message that says two instances of the same name were used.
+     */
+    @Test
+    void shouldMatchOutputTopicsByNameAndSerializers() throws Exception {
+        OutputTopic<String, String> alike = OutputTopic.of("out", Serdes.String(), Serdes.String());
+        Work ok = runToCompletion((record, context) -> context.emit(alike, record.key(), "v"), 3, 0);
+        assertThat(ok.failure).isNull();
+        assertThat(ok.outputs).hasSize(1);
+        assertThat(ok.outputs.get(0).topic()).isEqualTo("out");
+
+        OutputTopic<String, Long> other = OutputTopic.of("out", Serdes.String(), Serdes.Long());
+        Work bad = runToCompletion((record, context) -> context.emit(other, record.key(), 1L), 3, 0);
+        assertThat(bad.failure).isNotNull();
+        assertThat(bad.failure.getMessage()).contains("another OutputTopic instance").contains("LongSerializer");
+    }
+
+    /** Stores match by name, serdes and kind, like output topics; the message names both instances. */
+    @Test
+    void shouldMatchStoresByNameSerdesAndKind() {
+        dev.eos.StoreDefinition<String, Long> declared = dev.eos.StoreDefinition.persistent("counts",
+                Serdes.String(), Serdes.Long());
+        Declared.checkStore(Map.of("counts", declared), dev.eos.StoreDefinition.persistent("counts",
+                Serdes.String(), Serdes.Long()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Declared.checkStore(Map.of("counts", declared),
+                dev.eos.StoreDefinition.inMemory("counts", Serdes.String(), Serdes.Integer())))
+                .hasMessageContaining("another StoreDefinition instance").hasMessageContaining("IntegerSerde")
+                .hasMessageContaining("programming error");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Declared.checkStore(Map.of("counts", declared),
+                dev.eos.StoreDefinition.persistent("count", Serdes.String(), Serdes.Long())))
+                .hasMessageContaining("'count' is not declared").hasMessageContaining("[counts]");
+    }
+
+    /** A serializer that throws fails the record at once (not retried), and the message names the output topic. */
+    @Test
+    void shouldFailARecordWhoseOutputCannotBeSerializedWithoutRetrying() throws Exception {
+        OutputTopic<String, String> strict = OutputTopic.of("out", Serdes.String(), Serdes.serdeFrom(
+                (topic, data) -> {
+                    throw new IllegalArgumentException("no nulls here");
+                }, Serdes.String().deserializer()));
+        declaredOutputs = Map.of("out", strict);
+        Work w = runToCompletion((record, context) -> context.emit(strict, record.key(), "v"), 3, 0);
+        assertThat(w.attempts).as("not retried").isEqualTo(1);
+        assertThat(w.outputs.get(0).topic()).isEqualTo("dlq");
+        assertThat(DeadLetter.header(w.outputs.get(0).headers(), DeadLetter.EXCEPTION_MESSAGE))
+                .contains("output topic 'out'").contains("value").contains("no nulls here").contains("in-0@42");
+    }
+
+    /**
+     * An asynchronous processor that emits from a future it did not return: the attempt completed without the
+     * output, and the late emit is reported as a misuse that stops the pipeline instead of vanishing.
+     */
+    @Test
+    void shouldReportAnEmitFromAStageTheProcessorDidNotReturn() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> detached = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<dev.eos.ProcessorContext> kept =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Work w = runAsyncToCompletion((record, context) -> {
+            kept.set(context);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }, 3, 0, Serdes.String().deserializer(), completed::add);
+        assertThat(w.failure).isNull();
+        assertThat(lastRunner.lateMisuse()).isNull();
+        var after = detached.thenRun(() -> kept.get().emit(OUT, "k", "late"));
+        detached.complete(null);
+        assertThat(after).isCompletedExceptionally();
+        assertThat(lastRunner.lateMisuse()).isNotNull();
+        assertThat(lastRunner.lateMisuse().getMessage()).contains("after the attempt of in-0@42 ended")
+                .contains("must return a stage");
+    }
+
+    /** After an attempt that was timed out, a late emit from the still-running processor is refused, not reported. */
+    @Test
+    void shouldNotReportALateEmitAfterATimedOutAttempt() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<dev.eos.ProcessorContext> kept =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Work w = runAsyncToCompletion((record, context) -> {
+            kept.set(context);
+            return new java.util.concurrent.CompletableFuture<Void>(); // never completes: timed out
+        }, 1, 100, Serdes.String().deserializer(), completed::add);
+        assertThat(w.outputs.get(0).topic()).isEqualTo("dlq");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> kept.get().emit(OUT, "k", "late"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(lastRunner.lateMisuse()).isNull();
     }
 }

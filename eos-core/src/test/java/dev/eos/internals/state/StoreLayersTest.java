@@ -100,7 +100,7 @@ class StoreLayersTest {
     void aStoreNotDeclaredIsRefusedWithTheDeclaredNames() {
         LocalStore sp = new LocalStore(STORE, 0, "app-s-changelog", null, new MemoryBaseStore());
         AttemptState state = new AttemptState(DECLARED, new EpochStores(Map.of("s", sp)), "in-0@1");
-        StoreDefinition<String, Integer> other = StoreDefinition.inMemory("s", Serdes.String(), Serdes.Integer());
+        StoreDefinition<String, Integer> other = StoreDefinition.inMemory("t", Serdes.String(), Serdes.Integer());
         assertThatThrownBy(() -> state.store(other)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[s]");
     }
