@@ -46,9 +46,9 @@ public class EmitPathBenchmark {
     public Work emitOne() {
         Work w = new Work(input, tp, epoch, null);
         RecordContext context = RecordContext.forAttempt(declared, "bench", "i", w, 1L, 1, false, null,
-                dev.eos.internals.exec.PartitionCounts.UNKNOWN);
+                dev.eos.internals.exec.PartitionCounts.UNKNOWN, misuse -> { });
         context.emit(topic, key, value);
-        w.setOutputs(context.close());
+        w.setOutputs(context.close(false));
         return w;
     }
 }

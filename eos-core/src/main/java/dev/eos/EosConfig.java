@@ -1,5 +1,6 @@
 package dev.eos;
 
+import dev.eos.internals.runtime.ClientSettingsCheck;
 import dev.eos.internals.runtime.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,11 @@ import org.apache.kafka.common.config.ConfigException;
  * (for example {@code consumer.max.poll.records}). The settings that exactly-once depends on are set by the
  * pipeline ({@code isolation.level=read_committed}, {@code enable.idempotence=true}, {@code acks=all},
  * {@code enable.auto.commit=false}, the transactional id and the group id); an override that contradicts one
- * of them is rejected with a {@link ConfigException} that names the key and the reason.
+ * of them is rejected with a {@link ConfigException} that names the key and the reason. Prefixed values are
+ * checked against the client's own definitions when the pipeline is built; a prefixed key the client does not
+ * define fails with a suggestion when it is within two edits of one it does, and is otherwise passed through with
+ * a WARN (plugins, interceptors and config providers read keys of their own). An unknown key without a prefix
+ * fails, with the nearest eos key or the prefix it needs.
  */
 public final class EosConfig extends AbstractConfig {
 
@@ -344,6 +349,7 @@ public final class EosConfig extends AbstractConfig {
             throw new ConfigException(RETRY_BACKOFF_MAX_MS_CONFIG, getLong(RETRY_BACKOFF_MAX_MS_CONFIG),
                     "must be at least " + RETRY_BACKOFF_MS_CONFIG + " (" + getLong(RETRY_BACKOFF_MS_CONFIG) + ")");
         }
+        ClientSettingsCheck.check(originals, CONSUMER_PREFIX, PRODUCER_PREFIX, ADMIN_PREFIX);
         checkForced(CONSUMER_PREFIX, Settings.FORCED_CONSUMER);
         checkForced(PRODUCER_PREFIX, Settings.FORCED_PRODUCER);
         reject(CONSUMER_PREFIX + ConsumerConfig.GROUP_ID_CONFIG, "the group id is " + APPLICATION_ID_CONFIG);
@@ -369,9 +375,21 @@ public final class EosConfig extends AbstractConfig {
             if (!CONFIG.names().contains(key) && !key.startsWith(CONSUMER_PREFIX) && !key.startsWith(PRODUCER_PREFIX)
                     && !key.startsWith(ADMIN_PREFIX)) {
                 throw new ConfigException(key, originals.get(key), "unknown key: not an eos setting, and not a "
-                        + "client setting with a consumer., producer. or admin. prefix");
+                        + "client setting with a consumer., producer. or admin. prefix" + suggestion(key));
             }
         }
+    }
+
+    /** For an unknown key: the eos setting it is a typo of, or the prefix a client setting needs; or nothing. */
+    private static String suggestion(String key) {
+        String near = ClientSettingsCheck.nearest(key, CONFIG.names());
+        if (near != null) {
+            return "; did you mean '" + near + "'?";
+        }
+        if (ConsumerConfig.configNames().contains(key)) {
+            return "; did you mean '" + CONSUMER_PREFIX + key + "'?";
+        }
+        return ProducerConfig.configNames().contains(key) ? "; did you mean '" + PRODUCER_PREFIX + key + "'?" : "";
     }
 
     private void checkForced(String prefix, Map<String, String> forced) {
@@ -416,7 +434,12 @@ public final class EosConfig extends AbstractConfig {
           .append("`enable.idempotence=true`, `acks=all`, the group id (`application.id`) and the transactional ")
           .append("ids (`<application.id>-<instance.id>-0` and `-1`); an override that contradicts them is rejected when the ")
           .append("pipeline is built. It defaults `consumer.auto.offset.reset` to `earliest` and ")
-          .append("`producer.linger.ms` to 5.\n\n")
+          .append("`producer.linger.ms` to 5. Prefixed values are checked against the client's own definitions ")
+          .append("when the pipeline is built (`consumer.max.poll.records=abc` fails there, naming the key); a ")
+          .append("prefixed key the client does not define fails with \"did you mean ...\" when it is within two ")
+          .append("edits of one it does, and is otherwise passed through with a WARN (for plugins, interceptors and ")
+          .append("config providers). An unknown key without a prefix fails, with the nearest eos key or the ")
+          .append("prefix it needs.\n\n")
           .append("| key | type | default | valid values | importance | description |\n")
           .append("|---|---|---|---|---|---|\n");
         List<ConfigDef.ConfigKey> keys = new ArrayList<>(CONFIG.configKeys().values());

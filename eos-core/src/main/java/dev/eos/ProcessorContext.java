@@ -11,6 +11,12 @@ import org.apache.kafka.common.header.Headers;
  * <p>The context given to {@code process} is valid only during that call (for an {@link AsyncProcessor}: until
  * the stage the call returned completes; emits may then come from any thread). The one given to
  * {@link Processor#init} can tell the identity but cannot emit.
+ *
+ * <p>A misuse (an undeclared output topic or store; an emit after the attempt ended on its own) is a programming
+ * error: besides the exception the call throws, it stops the pipeline with a {@link ProcessingException} whatever
+ * {@code failure.action} says, even if the processor catches the exception. Topics and stores match their
+ * declarations by name and serializer (serde) classes. An output whose serializer throws fails the record at once,
+ * as a {@link NonRetryableException} naming the output topic.
  */
 public interface ProcessorContext {
 

@@ -122,6 +122,36 @@ class EosConfigTest {
                 .hasMessageContaining("consumer.");
     }
 
+    /**
+     * Client settings are checked against the clients' own definitions when the pipeline is built, naming the key
+     * as written: a bad value, a typo (with a suggestion), an unknown eos key (with the nearest one, or the prefix
+     * a client setting needs).
+     */
+    @Test
+    void shouldCheckClientSettingsAndSuggestTheKeyATypoMeant() {
+        assertThatThrownBy(() -> with("consumer.max.poll.records", "abc")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("consumer.max.poll.records").hasMessageContaining("abc")
+                .hasMessageContaining("int");
+        assertThatThrownBy(() -> with("consumer.max.poll.records", 0)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("consumer.max.poll.records").hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> with("consumer.max.poll.record", 10)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("consumer.max.poll.record")
+                .hasMessageContaining("did you mean 'consumer.max.poll.records'?");
+        assertThatThrownBy(() -> with("producer.lingr.ms", 10)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("did you mean 'producer.linger.ms'?");
+        assertThatThrownBy(() -> with("admin.request.timout.ms", 10)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("did you mean 'admin.request.timeout.ms'?");
+        assertThatThrownBy(() -> with("comit.interval.ms", 10)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("did you mean 'commit.interval.ms'?");
+        assertThatThrownBy(() -> with("max.poll.records", 10)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("did you mean 'consumer.max.poll.records'?");
+        // a key far from every client setting passes through (interceptors and plugins read their own keys)
+        assertThat(with("consumer.my.interceptor.endpoint", "http://x").originals())
+                .containsKey("consumer.my.interceptor.endpoint");
+        assertThat(with("consumer.max.poll.records", "100").originals()).containsEntry("consumer.max.poll.records",
+                "100");
+    }
+
     @Test
     void shouldPickARandomInstanceIdWhenNoneIsGiven() {
         assertThat(new Settings(new EosConfig(base())).transactionalId(0)).startsWith("app-").endsWith("-0")
