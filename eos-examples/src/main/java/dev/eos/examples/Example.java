@@ -37,6 +37,25 @@ public interface Example {
     /** The pipelines of one worker process, configured with {@code config} (state.dir among them). */
     List<Pipeline<?, ?>> pipelines(String bootstrap, String run, String instance, Map<String, Object> config);
 
+    /**
+     * The pipelines' one-hop input/output pairs that {@code eos verify} can audit (with provenance headers on): by
+     * default the first topic to the progress topic, with the topic ending in {@code -dlq} as dead-letter topic.
+     */
+    default List<Audit> audits(String run) {
+        List<String> topics = topics(run);
+        String dlq = topics.stream().filter(t -> t.endsWith("-dlq")).findFirst().orElse(null);
+        return List.of(new Audit(topics.get(0), progressTopic(run), dlq));
+    }
+
+    /** One pipeline's input, output and dead-letter topic (null: none), as {@code eos verify} takes them. */
+    record Audit(String input, String output, String deadLetter) {
+        /** The {@code eos verify} command line that audits this pair on {@code bootstrap}. */
+        public String command(String bootstrap) {
+            return "./eos verify --bootstrap " + bootstrap + " --input " + input + " --output " + output
+                    + (deadLetter == null ? "" : " --dead-letter " + deadLetter);
+        }
+    }
+
     /** Reads the committed input and output, folds the input independently, and compares. */
     Check check(String bootstrap, String run);
 

@@ -44,6 +44,11 @@ public final class WordCount implements Example {
     }
 
     @Override
+    public List<Audit> audits(String run) {
+        return List.of(new Audit(run + "-lines", run + "-words", null), new Audit(run + "-words", run + "-counts", null));
+    }
+
+    @Override
     public String progressTopic(String run) {
         return run + "-counts";
     }

@@ -169,6 +169,10 @@ public final class LocalKafkaCluster implements KafkaCluster {
             for (LocalNode node : nodes) {
                 node.failIfDead();
             }
+            if (!allListening()) { // asking before the ports are open only fills the log with connection warnings
+                sleep(100);
+                continue;
+            }
             try (Admin admin = admin()) {
                 int registered = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
                 if (registered == size) {
@@ -193,6 +197,17 @@ public final class LocalKafkaCluster implements KafkaCluster {
             msg.append("\n--- last lines of ").append(node.logFile).append(" ---\n").append(node.logTail(20));
         }
         throw new IllegalStateException(msg.toString());
+    }
+
+    private boolean allListening() {
+        for (LocalNode node : nodes) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), node.port), 1000);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void runTransaction() {

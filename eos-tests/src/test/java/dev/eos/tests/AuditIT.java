@@ -69,6 +69,48 @@ class AuditIT {
         return new Object[] {p.exitValue(), out};
     }
 
+    /**
+     * Outputs without provenance headers cannot be audited: verify says so (exit 3, how to turn them on) instead of
+     * calling every input missing; with headers, missing inputs get a hint at a topic that looks like a dead-letter
+     * topic.
+     */
+    @Test
+    void shouldSayItCannotAuditOutputsWithoutProvenanceAndHintAtTheDeadLetterTopic(KafkaCluster kafka)
+            throws Exception {
+        String name = run("audit-plain");
+        String in = name + "-in";
+        String out = name + "-out";
+        kafka.createTopics(1, in, out, name + "-dlq");
+        try (KafkaProducer<String, String> p = producer(kafka, name + "-writer")) {
+            p.beginTransaction();
+            for (int i = 0; i < 10; i++) {
+                p.send(new ProducerRecord<>(in, 0, "k", "in-" + i));
+                p.send(new ProducerRecord<>(out, 0, "k", "out-" + i)); // as a pipeline without the headers writes
+            }
+            p.commitTransaction();
+        }
+        Object[] res = cli("verify", "--bootstrap", kafka.bootstrapServers(), "--input", in, "--output", out);
+        assertThat(res[0]).as((String) res[1]).isEqualTo(3);
+        assertThat((String) res[1]).contains("audit: UNKNOWN").contains("output.provenance.headers=true")
+                .doesNotContain("VIOLATED");
+
+        String traced = name + "-traced";
+        kafka.createTopics(1, traced);
+        try (KafkaProducer<String, String> p = producer(kafka, name + "-writer-2")) {
+            p.beginTransaction();
+            for (int i = 0; i < 10; i++) {
+                if (i != 3) {
+                    p.send(output(traced, in, i, "app-w1-0:s:1"));
+                }
+            }
+            p.commitTransaction();
+        }
+        res = cli("verify", "--bootstrap", kafka.bootstrapServers(), "--input", in, "--output", traced);
+        assertThat(res[0]).as((String) res[1]).isEqualTo(1);
+        assertThat((String) res[1]).contains("no output: " + in + "-0@3").contains("--dead-letter")
+                .contains(name + "-dlq");
+    }
+
     @Test
     void shouldFindPlantedFaultsAndIgnoreAbortedOutputs(KafkaCluster kafka) throws Exception {
         String name = run("audit-faults");

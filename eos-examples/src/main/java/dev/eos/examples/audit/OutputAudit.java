@@ -47,6 +47,10 @@ public final class OutputAudit {
         public long multipleTransactions;
         public long unknownSource;
         public long withoutTransactionHeader;
+        /** Outputs with no provenance headers at all: the audit cannot tell where they came from. */
+        public long withoutProvenance;
+        /** Topics that look like dead-letter topics, when none was given: where missing inputs may have gone. */
+        public final List<String> deadLetterCandidates = new ArrayList<>();
         public final List<String> missingExamples = new ArrayList<>();
         public final List<String> multipleExamples = new ArrayList<>();
         public final List<String> unknownExamples = new ArrayList<>();
@@ -56,8 +60,20 @@ public final class OutputAudit {
             return missing == 0 && multipleTransactions == 0 && unknownSource == 0;
         }
 
+        /**
+         * Whether the output can be audited at all: false when it has outputs and none of them carries provenance
+         * headers (a pipeline run without {@code output.provenance.headers=true}).
+         */
+        public boolean auditable() {
+            return outputs == 0 || withoutProvenance < outputs;
+        }
+
         /** One line: {@code audit: CLEAN inputs=N outputs=M deadLetters=D missing=0 ...}. */
         public String summary() {
+            if (!auditable()) {
+                return "audit: UNKNOWN inputs=" + inputs + " outputs=" + outputs + ": none of the outputs carries "
+                        + "provenance headers, so they cannot be traced to their inputs";
+            }
             return "audit: " + (clean() ? "CLEAN" : "VIOLATED") + " inputs=" + inputs + " outputs=" + outputs
                     + " deadLetters=" + deadLetters + " missing=" + missing + " multipleTransactions="
                     + multipleTransactions + " unknownSource=" + unknownSource;
@@ -67,7 +83,16 @@ public final class OutputAudit {
         public List<String> lines() {
             List<String> out = new ArrayList<>();
             out.add(summary());
+            if (!auditable()) {
+                out.add("  run the pipeline with output.provenance.headers=true (./eos run does) and audit what it "
+                        + "commits from then on; outputs committed before carry no headers");
+                return out;
+            }
             missingExamples.forEach(e -> out.add("  no output: " + e));
+            if (missing > 0 && !deadLetterCandidates.isEmpty()) {
+                out.add("  hint: inputs that failed may be in a dead-letter topic; audit with --dead-letter TOPIC "
+                        + "(topics that look like one: " + deadLetterCandidates + ")");
+            }
             multipleExamples.forEach(e -> out.add("  outputs in more than one transaction: " + e));
             unknownExamples.forEach(e -> out.add("  unknown source: " + e));
             if (withoutTransactionHeader > 0) {
@@ -111,10 +136,11 @@ public final class OutputAudit {
      */
     public static Report run(String bootstrap, String input, String output, String deadLetter, PrintStream progress) {
         List<String> topics = deadLetter == null ? List.of(input, output) : List.of(input, output, deadLetter);
-        Map<String, Map<TopicPartition, long[]>> ranges = ranges(bootstrap, topics);
+        Report report = new Report();
+        Map<String, Map<TopicPartition, long[]>> ranges = ranges(bootstrap, topics,
+                deadLetter == null ? report.deadLetterCandidates : null);
         Map<Integer, TaskStores> in = new HashMap<>();
         ranges.get(input).forEach((tp, r) -> in.put(tp.partition(), new TaskStores(r[0], r[1])));
-        Report report = new Report();
         read(bootstrap, ranges.get(input), progress, "input " + input, r -> {
             TaskStores p = in.get(r.partition());
             int i = p.index(r.offset());
@@ -161,6 +187,9 @@ public final class OutputAudit {
         } catch (NumberFormatException | NullPointerException malformed) {
             i = -1;
         }
+        if (topic == null && DeadLetter.header(h, partitionHeader) == null) {
+            report.withoutProvenance++;
+        }
         if (i < 0 || !p.present.get(i)) {
             report.unknownSource++;
             example(report.unknownExamples, at + (topic == null ? " (no provenance headers)"
@@ -189,10 +218,18 @@ public final class OutputAudit {
         }
     }
 
-    /** The [earliest, read_committed end) offsets of every partition of each topic. */
-    private static Map<String, Map<TopicPartition, long[]>> ranges(String bootstrap, List<String> topics) {
+    /**
+     * The [earliest, read_committed end) offsets of every partition of each topic; adds the topics whose names look
+     * like dead-letter topics to {@code deadLetterCandidates} unless it is null.
+     */
+    private static Map<String, Map<TopicPartition, long[]>> ranges(String bootstrap, List<String> topics,
+            List<String> deadLetterCandidates) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            if (deadLetterCandidates != null) {
+                existing.stream().filter(t -> t.matches("(?i).*(dlq|dead[-_.]?letter).*")).sorted()
+                        .forEach(deadLetterCandidates::add);
+            }
             for (String t : topics) {
                 if (!existing.contains(t)) {
                     throw new IllegalArgumentException("topic '" + t + "' does not exist on " + bootstrap);

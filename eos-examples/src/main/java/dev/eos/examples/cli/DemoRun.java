@@ -27,9 +27,22 @@ final class DemoRun implements AutoCloseable {
     /** The demo's worker processes: killed on close if still alive. */
     final List<WorkerProcess> workers = new ArrayList<>();
 
-    /** Uses {@code given} bootstrap servers, or starts a local cluster when it is null. */
+    /** Uses {@code given} bootstrap servers, or starts a local cluster (deleted on close) when it is null. */
     DemoRun(String given) {
-        if (given == null) {
+        this(given, false);
+    }
+
+    /**
+     * As {@link #DemoRun(String)}, but with {@code preferRunning} and no servers given, the local cluster that
+     * {@code eos kafka start} runs is used if there is one.
+     */
+    DemoRun(String given, boolean preferRunning) {
+        String local = given == null && preferRunning ? Bootstrap.running() : null;
+        if (local != null) {
+            say("using the local Kafka cluster that ./eos kafka start runs (" + local + ")");
+            cluster = null;
+            bootstrap = local;
+        } else if (given == null) {
             say("starting a local 1-node Kafka cluster (child JVM)...");
             cluster = LocalKafkaCluster.builder().nodes(1).build().start();
             bootstrap = cluster.bootstrapServers();
@@ -37,6 +50,11 @@ final class DemoRun implements AutoCloseable {
             cluster = null;
             bootstrap = given;
         }
+    }
+
+    /** Whether the cluster was started by this run, and so is deleted when it closes. */
+    boolean ownsCluster() {
+        return cluster != null;
     }
 
     /** Prints a progress line with the seconds since the run began. */

@@ -15,10 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code eos kafka start|status|stop}: a local cluster that outlives the command, remembered under .eos/. */
+/**
+ * {@code eos kafka start|status|stop}: a local cluster that outlives the command, remembered under .eos/; and
+ * {@code topics}, {@code produce}, {@code consume} to work with it (or any cluster) with nothing else installed.
+ */
 @Command(name = "kafka", mixinStandardHelpOptions = true,
-        description = "A local Kafka cluster in the background for your own experiments.",
-        subcommands = {KafkaCommand.Start.class, KafkaCommand.Status.class, KafkaCommand.Stop.class})
+        description = "A local Kafka cluster in the background for your own experiments, and its topics.",
+        subcommands = {KafkaCommand.Start.class, KafkaCommand.Status.class, KafkaCommand.Stop.class,
+            TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class})
 final class KafkaCommand implements Callable<Integer> {
 
     static Path stateFile() {
@@ -69,7 +73,8 @@ final class KafkaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "kafka needs a subcommand: start, status or stop");
+        throw new ParameterException(spec.commandLine(), "kafka needs a subcommand: start, status, stop, topics, "
+                + "produce or consume");
     }
 
     private static int start(int nodes) throws IOException {
@@ -91,6 +96,7 @@ final class KafkaCommand implements Callable<Integer> {
         cluster.writeState(state);
         System.out.println("bootstrap servers: " + cluster.bootstrapServers());
         System.out.println("data and logs:     " + cluster.dataDir());
+        System.out.println("topics:            ./eos kafka topics create NAME... --partitions N");
         System.out.println("stop it with:      ./eos kafka stop");
         return 0;
     }

@@ -1,9 +1,17 @@
 package dev.eos.examples.cli;
 
+import dev.eos.Pipeline;
 import dev.eos.examples.Example;
 import dev.eos.testkit.KafkaCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,10 +21,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code eos run NAME}: one example's pipelines in this process against any cluster, until stopped (Ctrl-C closes
- * them cleanly). Its topics are created if missing and {@code --records} input records written first.
+ * them cleanly and prints a summary). Its topics are created if missing and {@code --records} input records
+ * written first; a progress line every 5 s says what was committed; outputs carry provenance headers, and the
+ * {@code eos verify} commands that audit them are printed at the start and at the end.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs one example until stopped (Ctrl-C), against --bootstrap or a local 1-node cluster.",
+        description = {"Runs one example until stopped (Ctrl-C), against --bootstrap, the cluster ./eos kafka start",
+            "runs, or else a throwaway local 1-node cluster (deleted at the end).",
             "Its topics (named after --name) are created if missing, and --records input records written first.",
             "Examples:",
             "  word-count      counts per word in a RocksDB store, emitted on change",
@@ -25,6 +36,9 @@ import picocli.CommandLine.Spec;
             "  backlog         1 to 5 s per record; the worker pool drains what one thread cannot"})
 final class RunCommand implements Callable<Integer> {
 
+    /** How often a progress line is printed. */
+    private static final long PROGRESS_MS = 5_000;
+
     @Spec
     CommandSpec spec;
 
@@ -32,7 +46,8 @@ final class RunCommand implements Callable<Integer> {
             description = "the example: ${COMPLETION-CANDIDATES}")
     String name;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "the cluster (default: a local one)")
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "the cluster (default: the one ./eos kafka start runs, else a throwaway local one)")
     String bootstrap;
 
     @Option(names = "--name", paramLabel = "RUN", defaultValue = "eos-run",
@@ -48,29 +63,120 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--instance", paramLabel = "ID", defaultValue = "run-1", description = "instance id")
     String instance;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "state.dir (default: a directory under tmp)")
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "state.dir (default: a directory under tmp, deleted at the end)")
     Path stateDir;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Ranges.check(spec, "--records", records, 0, 100_000_000);
         Ranges.check(spec, "--partitions", partitions, 1, 1000);
         Example example = ExampleNames.resolve(spec, name);
         String runName = run.equals("eos-run") ? run + "-" + example.name() : run;
-        try (DemoRun cluster = new DemoRun(bootstrap)) {
+        DemoRun cluster = new DemoRun(bootstrap, true);
+        Path dir = stateDir != null ? stateDir
+                : Path.of(System.getProperty("java.io.tmpdir"), "eos-run-state-" + runName + "-" + instance);
+        try {
             cluster.say("Kafka at " + cluster.bootstrap + "; example " + example.name() + ": "
                     + example.description());
             KafkaCluster.createTopics(cluster.bootstrap, partitions, example.topics(runName).toArray(new String[0]));
+            cluster.say("topics: " + String.join(", ", example.topics(runName)));
+            long expected = -1;
             if (records > 0) {
-                long expected = example.produce(cluster.bootstrap, runName, 0, records);
+                expected = example.produce(cluster.bootstrap, runName, 0, records);
                 cluster.say("wrote " + records + " input records; " + expected + " records will reach "
                         + example.progressTopic(runName));
             }
-            Path dir = stateDir != null ? stateDir
-                    : Path.of(System.getProperty("java.io.tmpdir"), "eos-run-state-" + instance);
+            List<Pipeline<?, ?>> pipelines = example.pipelines(cluster.bootstrap, runName, instance,
+                    Map.of("state.dir", dir.toString(), "output.provenance.headers", true));
+            sayAudits(cluster, example, runName);
             cluster.say("running as instance " + instance + " with state in " + dir + "; Ctrl-C stops it");
-            return PipelineProcess.runUntilStopped("RUN " + instance, example.pipelines(cluster.bootstrap, runName,
-                    instance, Map.of("state.dir", dir.toString())));
+            return runUntilStopped(cluster, example, runName, expected, pipelines);
+        } finally {
+            cleanUp(cluster, dir);
+        }
+    }
+
+    /**
+     * Runs the pipelines with a progress line every {@link #PROGRESS_MS} ms until Ctrl-C (a shutdown hook closes
+     * them, prints the summary and cleans up) or until one fails; returns the exit code.
+     */
+    private int runUntilStopped(DemoRun cluster, Example example, String runName, long expected,
+            List<Pipeline<?, ?>> pipelines) throws InterruptedException {
+        String dlq = example.audits(runName).get(0).deadLetter();
+        RunProgress progress = new RunProgress(cluster.bootstrap, example.progressTopic(runName), dlq, expected,
+                pipelines);
+        Object lock = new Object();
+        Thread hook = new Thread(() -> {
+            synchronized (lock) {
+                cluster.say("stopping: committing what was processed...");
+                pipelines.forEach(p -> p.close(Duration.ofSeconds(20)));
+                progress.read(2_000);
+                cluster.say("stopped; " + progress.line());
+                if (cluster.ownsCluster()) {
+                    cluster.say("this run's cluster is deleted now; to audit after a run, run against ./eos kafka "
+                            + "start's cluster");
+                } else {
+                    sayAudits(cluster, example, runName);
+                }
+                progress.close();
+                cleanUp(cluster, stateDir != null ? null : stateDirOf(runName));
+            }
+        }, "eos-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        pipelines.forEach(Pipeline::start);
+        long lastLine = System.nanoTime();
+        while (pipelines.stream().noneMatch(p -> p.state().isTerminal())) {
+            synchronized (lock) { // short reads: a Ctrl-C's hook takes the lock soon
+                if (pipelines.stream().noneMatch(p -> p.state().isTerminal())) {
+                    progress.read(250);
+                    if (System.nanoTime() - lastLine >= Duration.ofMillis(PROGRESS_MS).toNanos()) {
+                        lastLine = System.nanoTime();
+                        cluster.say(progress.line());
+                    }
+                }
+            }
+        }
+        try { // a pipeline ended without Ctrl-C: it failed
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            hook.join(); // Ctrl-C: the hook closes, reports and cleans up
+            return 0;
+        }
+        synchronized (lock) {
+            pipelines.forEach(p -> p.close(Duration.ofSeconds(20)));
+            for (Pipeline<?, ?> p : pipelines) {
+                if (p.state() == Pipeline.State.FAILED) {
+                    cluster.say(p.applicationId() + " FAILED: " + p.failure());
+                }
+            }
+            progress.read(1_000);
+            cluster.say(progress.line());
+            progress.close();
+        }
+        return pipelines.stream().anyMatch(p -> p.state() == Pipeline.State.FAILED) ? 1 : 0;
+    }
+
+    private static void sayAudits(DemoRun cluster, Example example, String runName) {
+        cluster.say("audit the committed output with (outputs carry provenance headers):");
+        for (Example.Audit a : example.audits(runName)) {
+            cluster.say("  " + a.command(cluster.bootstrap));
+        }
+    }
+
+    private Path stateDirOf(String runName) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "eos-run-state-" + runName + "-" + instance);
+    }
+
+    /** Stops a cluster this run started (deleting its data) and deletes a state directory it chose (null: none). */
+    private void cleanUp(DemoRun cluster, Path dir) {
+        cluster.close();
+        if (stateDir == null && dir != null && Files.isDirectory(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                System.err.println("eos run: could not delete " + dir + ": " + e);
+            }
         }
     }
 }

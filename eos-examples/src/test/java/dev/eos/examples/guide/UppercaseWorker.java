@@ -5,7 +5,6 @@ import dev.eos.Pipeline;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -33,14 +32,8 @@ public final class UppercaseWorker {
                 .config("consumer.group.protocol", a.get("group-protocol"))
                 .processor((record, context) -> context.emit(upper, record.key(), record.value().toUpperCase()))
                 .build();
-        CountDownLatch stopped = new CountDownLatch(1);
-        pipeline.addStateListener((now, before) -> {
-            if (now.isTerminal()) {
-                stopped.countDown();
-            }
-        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> pipeline.close(Duration.ofSeconds(20))));
         pipeline.start();
-        stopped.await();
+        pipeline.awaitTermination(); // returns after SIGTERM's close; throws (exit code 1) if the pipeline fails
     }
 }

@@ -1,4 +1,4 @@
-package dev.eos.examples.guide;
+package com.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The test of docs/getting-started.md, as a user writes it: the pipeline against a real local broker. */
 @WithKafkaCluster
 class UppercaseIT {
 

@@ -1,15 +1,11 @@
-package dev.eos.examples.guide;
+package com.example;
 
 import dev.eos.OutputTopic;
 import dev.eos.Pipeline;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 
-/** The first pipeline of docs/getting-started.md: every word of topic {@code words}, upper-cased, to {@code upper}. */
 public final class Uppercase {
-
-    private Uppercase() {
-    }
 
     public static Pipeline<String, String> pipeline(String bootstrap, String input, String output) {
         OutputTopic<String, String> upper = OutputTopic.of(output, Serdes.String(), Serdes.String());
@@ -26,6 +22,6 @@ public final class Uppercase {
         Pipeline<String, String> pipeline = pipeline(args[0], "words", "upper");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> pipeline.close(Duration.ofSeconds(30))));
         pipeline.start();
-        Thread.currentThread().join();
+        pipeline.awaitTermination(); // returns after a close (Ctrl-C); throws if the pipeline fails
     }
 }
