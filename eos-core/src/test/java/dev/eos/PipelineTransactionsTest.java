@@ -318,6 +318,17 @@ class PipelineTransactionsTest {
         assertThat(calls).containsExactly("init app/i1", "process", "process", "process", "close");
     }
 
+    /** A missing dead-letter topic is named as the dead-letter topic in the start error; the pipeline ends FAILED. */
+    @Test
+    void shouldNameAMissingDeadLetterTopicAsSuch() {
+        kafka.topics = java.util.Set.of("in", "out");
+        pipeline = builder((r, c) -> c.emit(OUT, r.key(), r.value())).deadLetterTopic("dlq").build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(pipeline::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the dead-letter topic 'dlq' (dead.letter.topic) does not exist")
+                .hasMessageNotContaining("output topic");
+        assertThat(pipeline.state()).isEqualTo(Pipeline.State.FAILED);
+    }
+
     @Test
     void shouldFailTheStartWhenInitThrowsAndStillCallClose() {
         List<String> calls = new CopyOnWriteArrayList<>();
