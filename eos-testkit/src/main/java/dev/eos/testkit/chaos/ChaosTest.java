@@ -214,7 +214,9 @@ public final class ChaosTest {
             for (int i = 0; i < count; i++) {
                 FaultSchedule s = FaultSchedule.generate(first + i);
                 System.out.println("chaos schedule " + (i + 1) + "/" + count + ": " + s);
-                OutputCheck.Report r = new Run(this, s, i).run();
+                Run run = new Run(this, s, i);
+                OutputCheck.Report r = run.run();
+                run.keepLogsOnlyIfViolated(r);
                 String line = "chaos schedule " + (i + 1) + " seed=" + s.seed + ": " + r + " (replay: ./mvnw verify "
                         + "-Dit.test=" + caller + " -Deos.chaos.seed=" + s.seed + " -Deos.chaos.schedules=1)";
                 System.out.println(line);
@@ -266,6 +268,19 @@ public final class ChaosTest {
             this.deadLetter = b.deadLetters ? app + "-dlq" : null;
             this.protocol = b.protocols.get(variant(schedule) % b.protocols.size());
             this.logs = Files.createTempDirectory("eos-chaos-");
+        }
+
+        /** The workers' logs explain a violation; a clean schedule's are deleted, so runs leave nothing behind. */
+        void keepLogsOnlyIfViolated(OutputCheck.Report r) {
+            if (r.violations() > 0) {
+                System.out.println("chaos schedule " + (index + 1) + ": workers' logs kept in " + logs);
+                return;
+            }
+            try (java.util.stream.Stream<Path> paths = Files.walk(logs)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                System.out.println("chaos schedule " + (index + 1) + ": could not delete " + logs + ": " + e);
+            }
         }
 
         OutputCheck.Report run() throws Exception {
