@@ -177,7 +177,12 @@ public final class EndToEndBenchmark {
                         } finally {
                             handle.close();
                         }
-                        if (!complete) {
+                        if (!complete && scenario == Scenario.LATENCY) {
+                            say(String.format(Locale.ROOT, "%s cannot keep up with --rate %d (about %,.0f records/s):"
+                                    + " %,d of %,d timed records arrived within --budget %d s, so its latency grows "
+                                    + "without bound; a rate below its throughput measures it", c.label, rate,
+                                    w.recordsPerSec(), w.distinct(), records, budget.toSeconds()));
+                        } else if (!complete) {
                             say(String.format(Locale.ROOT, "%s: --budget %d s reached; %,d of %,d records processed "
                                     + "by its close: its figures cover those (a partial run, not a loss)", c.label,
                                     budget.toSeconds(), w.distinct(), records));
