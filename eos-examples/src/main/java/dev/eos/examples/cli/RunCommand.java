@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
                     Map.of("state.dir", dir.toString(), "output.provenance.headers", true));
             sayAudits(cluster, example, runName);
             cluster.say("running as instance " + instance + " with state in " + dir + "; Ctrl-C stops it");
-            return runUntilStopped(cluster, example, runName, expected, pipelines);
+            return runUntilStopped(cluster, example, runName, expected, pipelines, dir);
         } finally {
             cleanUp(cluster, dir);
         }
@@ -102,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
      * them, prints the summary and cleans up) or until one fails; returns the exit code.
      */
     private int runUntilStopped(DemoRun cluster, Example example, String runName, long expected,
-            List<Pipeline<?, ?>> pipelines) throws InterruptedException {
+            List<Pipeline<?, ?>> pipelines, Path dir) throws InterruptedException {
         String dlq = example.audits(runName).get(0).deadLetter();
         RunProgress progress = new RunProgress(cluster.bootstrap, example.progressTopic(runName), dlq, expected,
                 pipelines);
@@ -120,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
                     sayAudits(cluster, example, runName);
                 }
                 progress.close();
-                cleanUp(cluster, stateDir != null ? null : stateDirOf(runName));
+                cleanUp(cluster, dir);
             }
         }, "eos-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -164,14 +164,10 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Path stateDirOf(String runName) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "eos-run-state-" + runName + "-" + instance);
-    }
-
-    /** Stops a cluster this run started (deleting its data) and deletes a state directory it chose (null: none). */
+    /** Stops a cluster this run started (deleting its data) and deletes the state directory if this run chose it. */
     private void cleanUp(DemoRun cluster, Path dir) {
         cluster.close();
-        if (stateDir == null && dir != null && Files.isDirectory(dir)) {
+        if (stateDir == null && Files.isDirectory(dir)) {
             try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException | UncheckedIOException e) {
