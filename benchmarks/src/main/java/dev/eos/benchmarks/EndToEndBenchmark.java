@@ -219,7 +219,9 @@ public final class EndToEndBenchmark {
             }
             Result eos = medians.get(Contender.EOS.label);
             for (Map.Entry<String, Result> e : medians.entrySet()) {
-                if (eos != null && !e.getKey().equals(Contender.EOS.label)) {
+                if (eos != null && latency && !e.getKey().equals(Contender.EOS.label) && e.getValue().p99 < 0) {
+                    say("eos / " + e.getKey() + ": no ratio: " + e.getKey() + " could not keep up with --rate");
+                } else if (eos != null && !e.getKey().equals(Contender.EOS.label)) {
                     say(String.format(Locale.ROOT, "eos / %s: %.2fx %s", e.getKey(),
                             latency ? (double) eos.p99 / e.getValue().p99 : eos.recordsPerSec / e.getValue().recordsPerSec,
                             latency ? "p99 latency" : "throughput"));
