@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -120,6 +121,15 @@ public final class ChildJvm {
             kill();
         }
         return exited;
+    }
+
+    /**
+     * Waits for the process to exit on its own.
+     *
+     * @return its exit code, or empty if it is still running after the timeout
+     */
+    public OptionalInt awaitExit(long timeoutSeconds) {
+        return waitFor(timeoutSeconds) ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
     }
 
     private boolean waitFor(long seconds) {
