@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
             "  word-count      counts per word in a RocksDB store, emitted on change",
             "  bank-transfers  balances in a store; transfers move money in two keyed steps",
             "  enrich          orders joined with profiles from a slow, failing HTTP service",
-            "  backlog         1 to 5 s per record; the worker pool drains what one thread cannot"})
+            "  backlog         1 to 5 s per record; the worker pool drains what one thread cannot",
+            "  spring-word-count  word count as a Spring Boot application with the starter, in a JVM of its own",
+            "                  (its jar is built through ./mvnw on first use; --port for its actuator endpoints)"})
 final class RunCommand implements Callable<Integer> {
 
     /** How often a progress line is printed. */
@@ -43,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "NAME", completionCandidates = ExampleNames.class,
-            description = "the example: ${COMPLETION-CANDIDATES}")
+            description = "the example: ${COMPLETION-CANDIDATES}, " + SpringSampleRun.NAME)
     String name;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
@@ -67,10 +69,17 @@ final class RunCommand implements Callable<Integer> {
             description = "state.dir (default: a directory under tmp, deleted at the end)")
     Path stateDir;
 
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "HTTP port of " + SpringSampleRun.NAME + "'s actuator endpoints (default: ${DEFAULT-VALUE})")
+    int port;
+
     @Override
     public Integer call() throws InterruptedException {
         Ranges.check(spec, "--records", records, 0, 100_000_000);
         Ranges.check(spec, "--partitions", partitions, 1, 1000);
+        if (name.equals(SpringSampleRun.NAME)) {
+            return runSpringSample();
+        }
         Example example = ExampleNames.resolve(spec, name);
         String runName = run.equals("eos-run") ? run + "-" + example.name() : run;
         DemoRun cluster = new DemoRun(bootstrap, true);
@@ -92,6 +101,22 @@ final class RunCommand implements Callable<Integer> {
             sayAudits(cluster, example, runName);
             cluster.say("running as instance " + instance + " with state in " + dir + "; Ctrl-C stops it");
             return runUntilStopped(cluster, example, runName, expected, pipelines, dir);
+        } finally {
+            cleanUp(cluster, dir);
+        }
+    }
+
+    private int runSpringSample() throws InterruptedException {
+        Ranges.check(spec, "--port", port, 1, 65535);
+        String runName = run.equals("eos-run") ? run + "-" + SpringSampleRun.NAME : run;
+        DemoRun cluster = new DemoRun(bootstrap, true);
+        Path dir = stateDir != null ? stateDir
+                : Path.of(System.getProperty("java.io.tmpdir"), "eos-run-state-" + runName + "-" + instance);
+        try {
+            cluster.say("Kafka at " + cluster.bootstrap + "; " + SpringSampleRun.NAME + ": "
+                    + SpringSampleRun.DESCRIPTION);
+            return new SpringSampleRun(cluster, runName, instance, dir, port)
+                    .run(records, partitions, () -> cleanUp(cluster, dir));
         } finally {
             cleanUp(cluster, dir);
         }

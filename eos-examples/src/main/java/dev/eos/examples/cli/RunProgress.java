@@ -76,6 +76,9 @@ final class RunProgress implements AutoCloseable {
         if (deadLetterTopic != null) {
             s.append(", ").append(deadLetters).append(" dead-lettered to ").append(deadLetterTopic);
         }
+        if (pipelines.isEmpty()) { // they run in another process
+            return s.toString();
+        }
         long lag = 0;
         boolean lagKnown = true;
         for (Pipeline<?, ?> p : pipelines) {
