@@ -133,6 +133,17 @@ class WordCountApplicationIT {
     }
 
     @Test
+    void shouldStartWithoutAvailabilityProbesAndShowEosInTheOverallHealth() throws Exception {
+        try (ConfigurableApplicationContext app = start(WordCountApplication.class,
+                "--management.endpoint.health.probes.enabled=false")) {
+            int port = port(app);
+            awaitTrue("health UP", () -> get(port, "/actuator/health").statusCode() == 200);
+            assertThat(get(port, "/actuator/health").body()).contains("\"eos\":{\"components\":{\"count\"");
+            assertThat(get(port, "/actuator/health/readiness").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void shouldFailStartupNamingAWrongProperty() {
         assertThatThrownBy(() -> start(WordCountApplication.class, "--eos.pipelines.count.config.ordering=SIDEWAYS"))
                 .hasStackTraceContaining("eos pipeline 'count' has an invalid setting "

@@ -54,11 +54,11 @@ public class EosProperties {
 
     /**
      * Whether the pipelines start with the application context; when false, the application starts them with
-     * {@link EosPipelines#start()}.
+     * EosPipelines.start().
      */
     private boolean autoStartup = true;
 
-    /** Settings of each pipeline, by the name its {@link PipelineDefinition} bean gives. */
+    /** Settings of each pipeline, by the name its PipelineDefinition bean gives. */
     private Map<String, Pipeline> pipelines = new LinkedHashMap<>();
 
     public boolean isEnabled() {

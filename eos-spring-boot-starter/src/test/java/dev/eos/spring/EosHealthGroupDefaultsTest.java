@@ -26,5 +26,12 @@ class EosHealthGroupDefaultsTest {
         disabled.getPropertySources().addFirst(new MapPropertySource("application", Map.of("eos.enabled", "false")));
         new EosHealthGroupDefaults().postProcessEnvironment(disabled, new SpringApplication());
         assertThat(disabled.getProperty(EosHealthGroupDefaults.READINESS_INCLUDE)).isNull();
+
+        StandardEnvironment noProbes = new StandardEnvironment();
+        noProbes.getPropertySources().addFirst(new MapPropertySource("application",
+                Map.of("management.endpoint.health.probes.enabled", "false")));
+        new EosHealthGroupDefaults().postProcessEnvironment(noProbes, new SpringApplication());
+        assertThat(noProbes.getProperty(EosHealthGroupDefaults.READINESS_INCLUDE))
+                .as("no readinessState indicator without probes: a group naming it would fail the startup").isNull();
     }
 }
