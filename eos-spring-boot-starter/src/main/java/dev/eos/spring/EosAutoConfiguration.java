@@ -22,6 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 
 /**
  * Runs the application's {@link PipelineDefinition} beans as eos pipelines ({@link EosPipelines}), configured by
@@ -43,7 +44,7 @@ public class EosAutoConfiguration {
      * The application's pipelines, built (every setting checked) when the context is created and started once it
      * is refreshed.
      *
-     * @throws IllegalStateException if kafka-clients is older than eos needs, eos.shutdown-timeout does not fit in
+     * @throws FailureAnalyzedException if kafka-clients is older than eos needs, eos.shutdown-timeout does not fit in
      *     a shutdown phase, or a pipeline cannot be built (the message names the pipeline and the property)
      */
     @Bean
@@ -55,9 +56,10 @@ public class EosAutoConfiguration {
         Binder binder = Binder.get(environment);
         Duration phase = binder.bind(SHUTDOWN_PHASE_TIMEOUT, Duration.class).orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
         if (properties.getShutdownTimeout().compareTo(phase) >= 0) {
-            throw new IllegalStateException("eos.shutdown-timeout (" + properties.getShutdownTimeout()
+            throw new FailureAnalyzedException("eos.shutdown-timeout (" + properties.getShutdownTimeout()
                     + ") must be shorter than " + SHUTDOWN_PHASE_TIMEOUT + " (" + phase + "), or Spring Boot moves on "
-                    + "while the pipelines are still committing; lower the first or raise the second");
+                    + "while the pipelines are still committing", "Lower eos.shutdown-timeout or raise "
+                    + SHUTDOWN_PHASE_TIMEOUT + ".");
         }
         List<String> springKafka = binder.bind("spring.kafka.bootstrap-servers", Bindable.listOf(String.class))
                 .orElse(null);

@@ -9,9 +9,10 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Puts the {@code eos} health contributor in the readiness group, as a default of the lowest precedence: an
- * application that sets {@code management.endpoint.health.group.readiness.include} itself decides alone. Only where
- * Spring Boot has the availability probes (the actuator is present and {@code management.endpoint.health.probes.enabled}
- * is not false), since the group also names Boot's {@code readinessState} indicator, which exists only then. An instance
+ * application that sets {@code management.endpoint.health.group.readiness.include} itself decides alone. Only
+ * where Spring Boot has the availability probes (the actuator is present and
+ * {@code management.endpoint.health.probes.enabled} is not false), since the group also names Boot's
+ * {@code readinessState} indicator, which exists only then. An instance
  * is then not ready while a pipeline starts or restores its stores; its liveness turns DOWN only when a pipeline
  * fails ({@link PipelineFailureReaction}), so Kubernetes never restarts an instance in the middle of a restore.
  */

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 
 /**
  * The application's eos pipelines, by name, started once the application context is refreshed and closed when it
@@ -69,8 +70,9 @@ public final class EosPipelines implements SmartLifecycle {
                 started.add(e.getKey());
             } catch (RuntimeException ex) {
                 closeAll(started);
-                throw new IllegalStateException("eos pipeline '" + e.getKey() + "' did not start: " + ex.getMessage(),
-                        ex);
+                throw new FailureAnalyzedException("eos pipeline '" + e.getKey() + "' did not start: "
+                        + ex.getMessage(), "Create the topic it names, or check eos.bootstrap-servers and the "
+                        + "Kafka client settings (eos.kafka.*) if the cluster cannot be reached.", ex);
             }
         }
         running = true;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 
 /**
  * The kafka-clients version on the classpath, checked at startup: Spring Boot's dependency management picks
@@ -41,17 +42,18 @@ final class KafkaClientsVersion {
     /**
      * Checks a kafka-clients version string.
      *
-     * @throws IllegalStateException naming the version found and the override, if it is older than {@link #REQUIRED}
+     * @throws FailureAnalyzedException naming the version found and the override, if it is older than {@link #REQUIRED}
      */
     static void check(String found) {
         if (found == null || found.isEmpty() || !Character.isDigit(found.charAt(0))) {
             return; // a repackaged client without its version file: nothing to go by
         }
         if (compare(found, REQUIRED) < 0) {
-            throw new IllegalStateException("eos needs kafka-clients " + REQUIRED + ".0 or newer, but kafka-clients "
-                    + found + " is on the classpath. Spring Boot's dependency management chose it: set the property "
-                    + "<kafka.version>4.4.0</kafka.version> in the pom that has spring-boot-starter-parent as parent, "
-                    + "or import org.apache.kafka's version before Spring Boot's BOM (docs/spring-boot.md)");
+            throw new FailureAnalyzedException("eos needs kafka-clients " + REQUIRED + ".0 or newer, but kafka-clients "
+                    + found + " is on the classpath. Spring Boot's dependency management chose it.",
+                    "Set the property <kafka.version>4.4.0</kafka.version> in the pom that has "
+                    + "spring-boot-starter-parent as parent, or declare org.apache.kafka:kafka-clients:4.4.0 in your "
+                    + "dependencyManagement before Spring Boot's BOM (docs/spring-boot.md).");
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.config.ConfigException;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 
 /** Builds the application's pipelines from their definitions and the {@code eos.*} properties. */
 final class PipelineFactory {
@@ -29,24 +30,24 @@ final class PipelineFactory {
     /**
      * Builds one pipeline per definition, by name.
      *
-     * @throws IllegalStateException if two definitions share a name, properties name a pipeline no definition
+     * @throws FailureAnalyzedException if two definitions share a name, properties name a pipeline no definition
      *     has, or a setting is invalid (the message names the property)
      */
     Map<String, Pipeline<?, ?>> buildAll(List<PipelineDefinition<?, ?>> definitions) {
         Map<String, Pipeline<?, ?>> built = new LinkedHashMap<>();
         for (PipelineDefinition<?, ?> d : definitions) {
             if (built.containsKey(d.name())) {
-                throw new IllegalStateException("Two PipelineDefinition beans are named '" + d.name()
-                        + "'; each pipeline needs a name of its own");
+                throw new FailureAnalyzedException("Two PipelineDefinition beans are named '" + d.name() + "'",
+                        "Give each pipeline a name of its own.");
             }
             built.put(d.name(), build(d));
         }
         Set<String> unknown = new TreeSet<>(properties.getPipelines().keySet());
         unknown.removeAll(built.keySet());
         if (!unknown.isEmpty()) {
-            throw new IllegalStateException("eos.pipelines names " + unknown + " but no PipelineDefinition bean has "
-                    + (unknown.size() == 1 ? "that name" : "those names") + "; the application defines "
-                    + built.keySet());
+            throw new FailureAnalyzedException("eos.pipelines names " + unknown + " but no PipelineDefinition bean "
+                    + "has " + (unknown.size() == 1 ? "that name" : "those names") + "; the application defines "
+                    + built.keySet(), "Correct the name in eos.pipelines.<name>, or remove its settings.");
         }
         return built;
     }
@@ -63,8 +64,10 @@ final class PipelineFactory {
             return builder.build();
         } catch (ConfigException e) {
             String property = settings.sourceNamedIn(e.getMessage());
-            throw new IllegalStateException("eos pipeline '" + name + "' has an invalid setting"
-                    + (property == null ? "" : " (from " + property + ")") + ": " + e.getMessage(), e);
+            throw new FailureAnalyzedException("eos pipeline '" + name + "' has an invalid setting"
+                    + (property == null ? "" : " (from " + property + ")") + ": " + e.getMessage(),
+                    property == null ? "Correct the setting (docs/configuration.md lists them)."
+                            : "Correct " + property + " (docs/configuration.md lists the settings).", e);
         }
     }
 }

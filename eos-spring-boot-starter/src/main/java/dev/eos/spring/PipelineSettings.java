@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 
 /**
  * The settings the {@code eos.*} properties give one pipeline, each with the property it came from, so that a value
@@ -26,7 +27,7 @@ final class PipelineSettings {
      * The settings of pipeline {@code name}.
      *
      * @param springKafkaBootstrap spring.kafka.bootstrap-servers, the default of eos.bootstrap-servers
-     * @throws IllegalStateException if no bootstrap servers are set anywhere
+     * @throws FailureAnalyzedException if no bootstrap servers are set anywhere
      */
     static PipelineSettings of(String name, EosProperties properties, List<String> springKafkaBootstrap) {
         PipelineSettings s = new PipelineSettings();
@@ -38,8 +39,8 @@ final class PipelineSettings {
             s.put(EosConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", springKafkaBootstrap),
                     "spring.kafka.bootstrap-servers");
         } else {
-            throw new IllegalStateException("eos pipeline '" + name + "' has no Kafka brokers to connect to: set "
-                    + "eos.bootstrap-servers (or spring.kafka.bootstrap-servers)");
+            throw new FailureAnalyzedException("eos pipeline '" + name + "' has no Kafka brokers to connect to",
+                    "Set eos.bootstrap-servers (or spring.kafka.bootstrap-servers).");
         }
         if (own.getApplicationId() != null) {
             s.put(EosConfig.APPLICATION_ID_CONFIG, own.getApplicationId(),

@@ -8,12 +8,15 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzedException;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -98,37 +101,31 @@ class EosAutoConfigurationTest {
                 .withConfiguration(AutoConfigurations.of(EosAutoConfiguration.class))
                 .withUserConfiguration(TwoPipelines.class)
                 .withPropertyValues("eos.auto-startup=false")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("eos pipeline 'upper' has no Kafka brokers")
-                        .hasStackTraceContaining("eos.bootstrap-servers"));
+                .run(context -> assertStartupFailure(context, "eos pipeline 'upper' has no Kafka brokers",
+                        "Set eos.bootstrap-servers"));
     }
 
     @Test
     void shouldFailStartupNamingTheWrongProperty() {
         runner.withUserConfiguration(TwoPipelines.class)
                 .withPropertyValues("eos.pipelines.lower.config.retry.max.attempts=many")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("eos pipeline 'lower'")
-                        .hasStackTraceContaining("eos.pipelines.lower.config.retry.max.attempts")
-                        .hasStackTraceContaining("many"));
+                .run(context -> assertStartupFailure(context, "eos pipeline 'lower'",
+                        "eos.pipelines.lower.config.retry.max.attempts", "many",
+                        "Correct eos.pipelines.lower.config.retry.max.attempts"));
         runner.withUserConfiguration(TwoPipelines.class)
                 .withPropertyValues("eos.config.consumer.max.pol.records=5")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("eos.config.consumer.max.pol.records")
-                        .hasStackTraceContaining("did you mean 'consumer.max.poll.records'"));
+                .run(context -> assertStartupFailure(context, "eos.config.consumer.max.pol.records",
+                        "did you mean 'consumer.max.poll.records'"));
         runner.withUserConfiguration(TwoPipelines.class)
                 .withPropertyValues("eos.kafka.security.protocol=TLS")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("eos.kafka.security.protocol"));
+                .run(context -> assertStartupFailure(context, "eos.kafka.security.protocol"));
     }
 
     @Test
     void shouldRefuseSettingsForAPipelineTheApplicationDoesNotDefine() {
         runner.withUserConfiguration(TwoPipelines.class)
                 .withPropertyValues("eos.pipelines.uper.application-id=x")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("eos.pipelines names [uper]")
-                        .hasStackTraceContaining("[upper, lower]"));
+                .run(context -> assertStartupFailure(context, "eos.pipelines names [uper]", "[upper, lower]"));
     }
 
     @Test
@@ -144,17 +141,15 @@ class EosAutoConfigurationTest {
         assertThat(settings.source("producer.security.protocol")).isEqualTo("eos.kafka.security.protocol");
         runner.withUserConfiguration(TwoPipelines.class)
                 .withPropertyValues("eos.pipelines.upper.config.retry.max.attempts=0")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("eos.pipelines.upper.config.retry.max.attempts"));
+                .run(context -> assertStartupFailure(context, "eos.pipelines.upper.config.retry.max.attempts"));
     }
 
     @Test
     void shouldRefuseAShutdownTimeoutThatDoesNotFitInAShutdownPhase() {
         runner.withUserConfiguration(TwoPipelines.class)
                 .withPropertyValues("eos.shutdown-timeout=45s")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("eos.shutdown-timeout (PT45S)")
-                        .hasStackTraceContaining("spring.lifecycle.timeout-per-shutdown-phase (PT30S)"));
+                .run(context -> assertStartupFailure(context, "eos.shutdown-timeout (PT45S)",
+                        "spring.lifecycle.timeout-per-shutdown-phase (PT30S)"));
         runner.withUserConfiguration(TwoPipelines.class)
                 .withPropertyValues("eos.shutdown-timeout=45s", "spring.lifecycle.timeout-per-shutdown-phase=1m")
                 .run(context -> assertThat(context).hasNotFailed());
@@ -179,6 +174,21 @@ class EosAutoConfigurationTest {
                 .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(EosPipelines.class)
                         .doesNotHaveBean("eosHealthContributor"));
+    }
+
+    /**
+     * The startup failed with the analysis Spring Boot prints (APPLICATION FAILED TO START, Description, Action), and
+     * the two say each of {@code fragments}.
+     */
+    private static void assertStartupFailure(AssertableApplicationContext context, String... fragments) {
+        assertThat(context).hasFailed();
+        Throwable t = context.getStartupFailure();
+        while (t != null && !(t instanceof FailureAnalyzedException)) {
+            t = t.getCause();
+        }
+        assertThat(t).as("an analysed failure in %s", context.getStartupFailure()).isNotNull();
+        FailureAnalysis analysis = ((FailureAnalyzedException) t).analysis();
+        assertThat(analysis.getDescription() + "\n" + analysis.getAction()).contains(fragments);
     }
 
     private static EosProperties properties(Map<String, String> config, Map<String, String> kafka) {
