@@ -32,7 +32,14 @@ public final class EosPipelines implements SmartLifecycle {
     private final boolean autoStartup;
     private volatile boolean running;
 
-    EosPipelines(Map<String, Pipeline<?, ?>> pipelines, Duration shutdownTimeout, boolean autoStartup) {
+    /**
+     * Pipelines built by the application itself, for a bean of its own that replaces the starter's.
+     *
+     * @param pipelines the pipelines by name, not started
+     * @param shutdownTimeout how long the shutdown waits for each pipeline to close
+     * @param autoStartup whether they start with the application context
+     */
+    public EosPipelines(Map<String, Pipeline<?, ?>> pipelines, Duration shutdownTimeout, boolean autoStartup) {
         this.pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
         this.shutdownTimeout = shutdownTimeout;
         this.autoStartup = autoStartup;

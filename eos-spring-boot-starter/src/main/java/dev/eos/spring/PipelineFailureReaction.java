@@ -29,8 +29,8 @@ final class PipelineFailureReaction implements Pipeline.StateListener {
 
     @Override
     public void onChange(Pipeline.State newState, Pipeline.State oldState) {
-        if (newState != Pipeline.State.FAILED) {
-            return;
+        if (newState != Pipeline.State.FAILED || !context.isActive()) {
+            return; // a failure while the context closes: nothing left to report it to
         }
         AvailabilityChangeEvent.publish(context, this, LivenessState.BROKEN);
         if (exit) {
