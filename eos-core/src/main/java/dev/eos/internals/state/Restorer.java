@@ -171,8 +171,9 @@ final class Restorer implements Runnable {
             if (t == null || t.owner.cancelled) {
                 continue;
             }
-            List<byte[][]> batch = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+            List<ConsumerRecord<byte[], byte[]>> read = records.records(tp);
+            List<byte[][]> batch = new ArrayList<>(read.size());
+            for (ConsumerRecord<byte[], byte[]> r : read) {
                 batch.add(new byte[][] {r.key(), r.value()});
             }
             long position = committed.position(tp);
