@@ -272,8 +272,9 @@ enum Contender {
             @Override
             public void onRestoreEnd(org.apache.kafka.common.TopicPartition tp, String store, long total) {
                 long ms = (System.nanoTime() - started.getOrDefault(tp, System.nanoTime())) / 1_000_000;
-                System.out.println("kafka-streams " + tp + " restored: " + total + " changelog record(s) in " + ms
-                        + " ms");
+                String line = "kafka-streams " + tp + " restored: " + total + " changelog record(s) in " + ms + " ms";
+                System.out.println(line);
+                RestorePhase.line(line);
             }
         });
         streams.start();

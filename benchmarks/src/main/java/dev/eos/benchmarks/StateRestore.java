@@ -21,10 +21,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class StateRestore {
 
-    /** One restore: the committed records of the changelog and the time until the new counts were out. */
-    record Result(long changelogRecords, long millis) {
+    /**
+     * One restore: the committed records of the changelog, the time until the new counts were out, and the restore
+     * phase alone ({@link RestorePhase}: the records the restore read and its longest partition's time).
+     */
+    record Result(long changelogRecords, long millis, long phaseRecords, long phaseMillis) {
         double recordsPerSec() {
             return changelogRecords * 1000.0 / Math.max(1, millis);
+        }
+
+        double phaseRecordsPerSec() {
+            return phaseRecords * 1000.0 / Math.max(1, phaseMillis);
         }
     }
 
@@ -38,6 +45,7 @@ final class StateRestore {
         EndToEndBenchmark.produce(bootstrap, input, records, total, 0, Scenario.STATE);
         try (OutputWatcher w = OutputWatcher.counting(bootstrap, output, total,
                 key -> EndToEndBenchmark.expectedCount(key, total))) {
+            RestorePhase.reset();
             long t0 = System.nanoTime();
             AutoCloseable handle = c.start(bootstrap, app, input, output, Scenario.STATE);
             long ms;
@@ -53,26 +61,38 @@ final class StateRestore {
                 EndToEndBenchmark.say(c.label + ": after the restore " + w.duplicates() + " counts too high, "
                         + (total - w.distinct()) + " missing");
             }
-            return new Result(changelog, ms);
+            return new Result(changelog, ms, RestorePhase.records(), RestorePhase.longestMillis());
         }
     }
 
-    /** Prints the median restore of each contender and eos's ratio to the others. */
+    /**
+     * Prints the median restore of each contender (start-up included) and the median restore phase alone, and
+     * eos's ratios to the others.
+     */
     static void report(Map<String, List<Result>> restores, Consumer<String> say) {
         Map<String, Result> medians = new HashMap<>();
+        Map<String, Result> phases = new HashMap<>();
         restores.forEach((label, runs) -> {
             List<Result> sorted = new ArrayList<>(runs);
             sorted.sort(Comparator.comparingDouble(Result::recordsPerSec));
             Result m = sorted.get((sorted.size() - 1) / 2);
             medians.put(label, m);
+            sorted.sort(Comparator.comparingDouble(Result::phaseRecordsPerSec));
+            Result p = sorted.get((sorted.size() - 1) / 2);
+            phases.put(label, p);
             say.accept(String.format(Locale.ROOT, "%-20s restore (median): %,d changelog records in %,d ms, %,.0f "
-                    + "records/s", label, m.changelogRecords(), m.millis(), m.recordsPerSec()));
+                    + "records/s; the restore phase alone (median): %,d records in %,d ms, %,.0f records/s", label,
+                    m.changelogRecords(), m.millis(), m.recordsPerSec(), p.phaseRecords(), p.phaseMillis(),
+                    p.phaseRecordsPerSec()));
         });
         Result eos = medians.get(Contender.EOS.label);
+        Result eosPhase = phases.get(Contender.EOS.label);
         medians.forEach((label, m) -> {
             if (eos != null && !label.equals(Contender.EOS.label)) {
-                say.accept(String.format(Locale.ROOT, "eos / %s: %.2fx restore rate, %.2fx restore time", label,
-                        eos.recordsPerSec() / m.recordsPerSec(), (double) eos.millis() / m.millis()));
+                say.accept(String.format(Locale.ROOT, "eos / %s: %.2fx restore rate, %.2fx restore time; restore "
+                        + "phase alone: %.2fx rate", label, eos.recordsPerSec() / m.recordsPerSec(),
+                        (double) eos.millis() / m.millis(),
+                        eosPhase.phaseRecordsPerSec() / phases.get(label).phaseRecordsPerSec()));
             }
         });
     }
