@@ -29,6 +29,8 @@ final class LocalStore {
     final int maxRecordBytes;
     /** Changelog offset the restore starts at (the copy's position when opened); -1: from the beginning. */
     long restoreFrom = -1;
+    /** Whether {@link #base} was created empty when it was opened (no local copy existed): it needs no wipe. */
+    boolean createdEmpty;
     /** Changelog records read by the restore of the current assignment. */
     volatile long restoredRecords;
     /** Changelog records the restore still has to read, as of its last batch; 0 once done. */

@@ -217,6 +217,9 @@ final class Restorer implements Runnable {
                 String reason = manager.untrusted(sp, position, begin, t.end, now);
                 if (reason == null) {
                     from = position.offset();
+                } else if (position == null && sp.createdEmpty) {
+                    // a copy just created empty is restored from the beginning as it is: a wipe would only close,
+                    // delete and create it again
                 } else {
                     if (position != null) {
                         log.warn("[app={}] {}: rebuilding the local copy from the changelog: {}", app, sp, reason);

@@ -35,6 +35,8 @@ public final class StateManager {
     private final long memoryBytes;
     private final long cleanupDelayMs;
     private final Map<TopicPartition, TaskStores> partitions = new HashMap<>();
+    /** RocksDB stores opened since start (each open reads or creates a database directory). */
+    final java.util.concurrent.atomic.AtomicLong rocksOpens = new java.util.concurrent.atomic.AtomicLong();
     private RocksResources rocks;
     private Restorer restorer;
     private Thread thread;
@@ -263,7 +265,9 @@ public final class StateManager {
             return;
         }
         try {
+            boolean existed = Files.exists(directory.dbDir(sp.name(), sp.partition));
             sp.base = openRocks(sp);
+            sp.createdEmpty = !existed;
         } catch (RocksDBException | java.io.IOException e) {
             log.warn("[app={}] {}: cannot open {} ({}); deleting it and rebuilding from the changelog", app, sp,
                     directory.dbDir(sp.name(), sp.partition), e.toString());
@@ -299,7 +303,9 @@ public final class StateManager {
     private RocksBaseStore openRocks(LocalStore sp) throws RocksDBException, java.io.IOException {
         Path dir = directory.dbDir(sp.name(), sp.partition);
         Files.createDirectories(dir);
-        return new RocksBaseStore(dir, rocks);
+        RocksBaseStore store = new RocksBaseStore(dir, rocks);
+        rocksOpens.incrementAndGet();
+        return store;
     }
 
     /** Deletes the local copy of {@code sp} and opens an empty one; the restore starts from the beginning. */
@@ -308,6 +314,7 @@ public final class StateManager {
             sp.base.close();
         }
         sp.restoreFrom = -1;
+        sp.createdEmpty = false;
         if (!sp.definition.isPersistent()) {
             sp.base = new MemoryBaseStore();
             return;

@@ -291,6 +291,21 @@ class StateManagerTest {
     }
 
     @Test
+    void shouldRestoreANewCopyIntoTheStoreItsOpenCreatedWithoutOpeningItAgain() throws Exception {
+        Changelog log = new Changelog();
+        for (int i = 0; i < 5; i++) {
+            log.put(CL0, i, "k" + i, (long) i);
+        }
+        log.ends.put(CL0, 5L);
+        StateManager m = start(new RestoreConsumer(log), log, 600_000);
+        m.assigned(List.of(IN0));
+        awaitRestored(m, IN0);
+        assertThat(m.rocksOpens.get()).as("RocksDB opens for one new store partition").isEqualTo(1);
+        assertThat(read(m, IN0).get("k4")).isEqualTo(4L);
+        assertThat(m.restoredRecords()).isEqualTo(5);
+    }
+
+    @Test
     void shouldRebuildACopyWhosePositionIsOfAnotherChangelogTopic() throws Exception {
         Changelog log = new Changelog();
         log.put(CL0, 0, "a", 1L);
