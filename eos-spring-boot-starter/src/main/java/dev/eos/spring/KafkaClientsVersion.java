@@ -51,8 +51,9 @@ final class KafkaClientsVersion {
         if (compare(found, REQUIRED) < 0) {
             throw new FailureAnalyzedException("eos needs kafka-clients " + REQUIRED + ".0 or newer, but kafka-clients "
                     + found + " is on the classpath. Spring Boot's dependency management chose it.",
-                    "Set the property <kafka.version>4.4.0</kafka.version> in the pom that has "
-                    + "spring-boot-starter-parent as parent, or declare org.apache.kafka:kafka-clients:4.4.0 in your "
+                    "Set the property <kafka.version>" + REQUIRED + ".0</kafka.version> in the pom that has "
+                    + "spring-boot-starter-parent as parent, or declare org.apache.kafka:kafka-clients:" + REQUIRED
+                    + ".0 in your "
                     + "dependencyManagement before Spring Boot's BOM (docs/spring-boot.md).");
         }
     }

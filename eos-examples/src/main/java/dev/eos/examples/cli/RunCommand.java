@@ -38,9 +38,6 @@ import picocli.CommandLine.Spec;
             "                  (its jar is built through ./mvnw on first use; --port for its actuator endpoints)"})
 final class RunCommand implements Callable<Integer> {
 
-    /** How often a progress line is printed. */
-    private static final long PROGRESS_MS = 5_000;
-
     @Spec
     CommandSpec spec;
 
@@ -81,10 +78,9 @@ final class RunCommand implements Callable<Integer> {
             return runSpringSample();
         }
         Example example = ExampleNames.resolve(spec, name);
-        String runName = run.equals("eos-run") ? run + "-" + example.name() : run;
+        String runName = runName(example.name());
         DemoRun cluster = new DemoRun(bootstrap, true);
-        Path dir = stateDir != null ? stateDir
-                : Path.of(System.getProperty("java.io.tmpdir"), "eos-run-state-" + runName + "-" + instance);
+        Path dir = stateDir(runName);
         try {
             cluster.say("Kafka at " + cluster.bootstrap + "; example " + example.name() + ": "
                     + example.description());
@@ -98,20 +94,33 @@ final class RunCommand implements Callable<Integer> {
             }
             List<Pipeline<?, ?>> pipelines = example.pipelines(cluster.bootstrap, runName, instance,
                     Map.of("state.dir", dir.toString(), "output.provenance.headers", true));
-            sayAudits(cluster, example, runName);
+            RunProgress progress = new RunProgress(cluster.bootstrap, example.progressTopic(runName),
+                    example.audits(runName).get(0).deadLetter(), expected, pipelines);
+            RunLoop loop = new RunLoop(cluster, progress, example.audits(runName));
+            loop.sayAudits();
             cluster.say("running as instance " + instance + " with state in " + dir + "; Ctrl-C stops it");
-            return runUntilStopped(cluster, example, runName, expected, pipelines, dir);
+            return runUntilStopped(cluster, loop, progress, pipelines, dir);
         } finally {
             cleanUp(cluster, dir);
         }
     }
 
+    /** The name of the run's topics and application ids: --name, or eos-run-EXAMPLE by default. */
+    private String runName(String example) {
+        return run.equals("eos-run") ? run + "-" + example : run;
+    }
+
+    /** --state-dir, or a directory under tmp (deleted at the end). */
+    private Path stateDir(String runName) {
+        return stateDir != null ? stateDir
+                : Path.of(System.getProperty("java.io.tmpdir"), "eos-run-state-" + runName + "-" + instance);
+    }
+
     private int runSpringSample() throws InterruptedException {
         Ranges.check(spec, "--port", port, 1, 65535);
-        String runName = run.equals("eos-run") ? run + "-" + SpringSampleRun.NAME : run;
+        String runName = runName(SpringSampleRun.NAME);
         DemoRun cluster = new DemoRun(bootstrap, true);
-        Path dir = stateDir != null ? stateDir
-                : Path.of(System.getProperty("java.io.tmpdir"), "eos-run-state-" + runName + "-" + instance);
+        Path dir = stateDir(runName);
         try {
             cluster.say("Kafka at " + cluster.bootstrap + "; " + SpringSampleRun.NAME + ": "
                     + SpringSampleRun.DESCRIPTION);
@@ -123,70 +132,28 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs the pipelines with a progress line every {@link #PROGRESS_MS} ms until Ctrl-C (a shutdown hook closes
-     * them, prints the summary and cleans up) or until one fails; returns the exit code.
+     * Runs the pipelines until Ctrl-C (the hook closes them, prints the summary and cleans up) or until one fails;
+     * returns the exit code.
      */
-    private int runUntilStopped(DemoRun cluster, Example example, String runName, long expected,
-            List<Pipeline<?, ?>> pipelines, Path dir) throws InterruptedException {
-        String dlq = example.audits(runName).get(0).deadLetter();
-        RunProgress progress = new RunProgress(cluster.bootstrap, example.progressTopic(runName), dlq, expected,
-                pipelines);
-        Object lock = new Object();
-        Thread hook = new Thread(() -> {
-            synchronized (lock) {
-                cluster.say("stopping: committing what was processed...");
-                pipelines.forEach(p -> p.close(Duration.ofSeconds(20)));
-                progress.read(2_000);
-                cluster.say("stopped; " + progress.line());
-                if (cluster.ownsCluster()) {
-                    cluster.say("this run's cluster is deleted now; to audit after a run, run against ./eos kafka "
-                            + "start's cluster");
-                } else {
-                    sayAudits(cluster, example, runName);
-                }
-                progress.close();
-                cleanUp(cluster, dir);
-            }
-        }, "eos-run-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        pipelines.forEach(Pipeline::start);
-        long lastLine = System.nanoTime();
-        while (pipelines.stream().noneMatch(p -> p.state().isTerminal())) {
-            synchronized (lock) { // short reads: a Ctrl-C's hook takes the lock soon
-                if (pipelines.stream().noneMatch(p -> p.state().isTerminal())) {
-                    progress.read(250);
-                    if (System.nanoTime() - lastLine >= Duration.ofMillis(PROGRESS_MS).toNanos()) {
-                        lastLine = System.nanoTime();
-                        cluster.say(progress.line());
-                    }
-                }
-            }
-        }
-        try { // a pipeline ended without Ctrl-C: it failed
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            hook.join(); // Ctrl-C: the hook closes, reports and cleans up
+    private int runUntilStopped(DemoRun cluster, RunLoop loop, RunProgress progress, List<Pipeline<?, ?>> pipelines,
+            Path dir) throws InterruptedException {
+        if (loop.runUntilStopped(() -> pipelines.forEach(Pipeline::start),
+                () -> pipelines.stream().noneMatch(p -> p.state().isTerminal()),
+                "stopping: committing what was processed...",
+                () -> pipelines.forEach(p -> p.close(Duration.ofSeconds(20))), () -> cleanUp(cluster, dir))) {
             return 0;
         }
-        synchronized (lock) {
-            pipelines.forEach(p -> p.close(Duration.ofSeconds(20)));
-            for (Pipeline<?, ?> p : pipelines) {
-                if (p.state() == Pipeline.State.FAILED) {
-                    cluster.say(p.applicationId() + " FAILED: " + p.failure());
-                }
+        // a pipeline ended without Ctrl-C: it failed
+        pipelines.forEach(p -> p.close(Duration.ofSeconds(20)));
+        for (Pipeline<?, ?> p : pipelines) {
+            if (p.state() == Pipeline.State.FAILED) {
+                cluster.say(p.applicationId() + " FAILED: " + p.failure());
             }
-            progress.read(1_000);
-            cluster.say(progress.line());
-            progress.close();
         }
+        progress.read(1_000);
+        cluster.say(progress.line());
+        progress.close();
         return pipelines.stream().anyMatch(p -> p.state() == Pipeline.State.FAILED) ? 1 : 0;
-    }
-
-    private static void sayAudits(DemoRun cluster, Example example, String runName) {
-        cluster.say("audit the committed output with (outputs carry provenance headers):");
-        for (Example.Audit a : example.audits(runName)) {
-            cluster.say("  " + a.command(cluster.bootstrap));
-        }
     }
 
     /** Stops a cluster this run started (deleting its data) and deletes the state directory if this run chose it. */

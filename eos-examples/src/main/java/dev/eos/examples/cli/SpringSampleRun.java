@@ -1,13 +1,11 @@
 package dev.eos.examples.cli;
 
-import dev.eos.examples.Example;
 import dev.eos.examples.WordCount;
 import dev.eos.testkit.KafkaCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +24,6 @@ final class SpringSampleRun {
     static final String DESCRIPTION = "word count as a Spring Boot application with the starter (health, metrics)";
     private static final String MODULE = "eos-spring-boot-sample";
     private static final String JAR = MODULE + "/target/eos-spring-boot-sample-1.0-SNAPSHOT.jar";
-    private static final long PROGRESS_MS = 5_000;
 
     private final DemoRun cluster;
     private final String run;
@@ -55,7 +52,8 @@ final class SpringSampleRun {
         long expected = -1;
         if (records > 0) {
             expected = example.produce(cluster.bootstrap, run, 0, records);
-            cluster.say("wrote " + records + " input lines; " + expected + " counts will reach " + run + "-counts");
+            cluster.say("wrote " + records + " input lines; " + expected + " counts will reach "
+                    + example.progressTopic(run));
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", jar.toString(), "--server.port=" + port,
@@ -74,51 +72,16 @@ final class SpringSampleRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + jar, e);
         }
-        RunProgress progress = new RunProgress(cluster.bootstrap, run + "-counts", null, expected, List.of());
-        Object lock = new Object();
-        Thread hook = new Thread(() -> {
-            synchronized (lock) {
-                cluster.say("stopping: SIGTERM to the application, which commits what it processed...");
-                stop(app);
-                progress.read(2_000);
-                cluster.say("stopped; " + progress.line());
-                sayAudits(example);
-                progress.close();
-                cleanUp.run();
-            }
-        }, "eos-run-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        long lastLine = System.nanoTime();
-        while (app.isAlive()) {
-            synchronized (lock) {
-                if (app.isAlive()) {
-                    progress.read(250);
-                    if (System.nanoTime() - lastLine >= Duration.ofMillis(PROGRESS_MS).toNanos()) {
-                        lastLine = System.nanoTime();
-                        cluster.say(progress.line());
-                    }
-                }
-            }
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            hook.join();
+        RunProgress progress = new RunProgress(cluster.bootstrap, example.progressTopic(run), null, expected, List.of());
+        RunLoop loop = new RunLoop(cluster, progress, example.audits(run));
+        if (loop.runUntilStopped(() -> { }, app::isAlive,
+                "stopping: SIGTERM to the application, which commits what it processed...", () -> stop(app),
+                cleanUp)) {
             return 0;
         }
         cluster.say("the application exited with code " + app.exitValue());
         progress.close();
         return app.exitValue() == 0 ? 0 : 1;
-    }
-
-    private void sayAudits(Example example) {
-        if (cluster.ownsCluster()) {
-            return;
-        }
-        cluster.say("audit the committed output with (outputs carry provenance headers):");
-        for (Example.Audit a : example.audits(run)) {
-            cluster.say("  " + a.command(cluster.bootstrap));
-        }
     }
 
     private static void stop(Process app) {
