@@ -181,6 +181,13 @@ public final class EosConfig extends AbstractConfig {
             + "output for lost and duplicated records. Dead letters carry their source anyway. Costs about 100 "
             + "bytes per record.";
 
+    public static final String COALESCE_MAX_BYTES_CONFIG = "output.coalesce.max.bytes";
+    private static final String COALESCE_MAX_BYTES_DOC = "Memory for the values held for coalesced output topics "
+            + "(OutputTopic.coalesced()): within a transaction only the latest value per key is written, at commit. "
+            + "Past this many bytes (each held key's record and the input record it came from, plus about 100 "
+            + "bytes), the least recently updated keys are written early, in the same transaction. Unused without "
+            + "a coalesced topic.";
+
     public static final String STATE_DIR_CONFIG = "state.dir";
     private static final String STATE_DIR_DOC = "Directory of the persistent state stores; each instance keeps "
             + "<state.dir>/<application.id> and locks it, so two instances cannot share one. Empty: "
@@ -255,6 +262,8 @@ public final class EosConfig extends AbstractConfig {
             .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, DEAD_LETTER_TOPIC_DOC)
             .define(TRANSACTION_HEADER_CONFIG, Type.BOOLEAN, false, Importance.LOW, TRANSACTION_HEADER_DOC)
             .define(PROVENANCE_HEADERS_CONFIG, Type.BOOLEAN, false, Importance.LOW, PROVENANCE_HEADERS_DOC)
+            .define(COALESCE_MAX_BYTES_CONFIG, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
+                    COALESCE_MAX_BYTES_DOC)
             .define(DRAIN_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 600_000), Importance.LOW,
                     DRAIN_TIMEOUT_MS_DOC)
             .define(STATE_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, STATE_DIR_DOC)

@@ -391,7 +391,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
             if (processor == null) {
                 throw new IllegalStateException("A pipeline needs a processor (processor or asyncProcessor)");
             }
-            Declared.checkDeadLetterTopic(inputTopics, props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG));
+            Declared.checkDeadLetterTopic(inputTopics, outputTopics, props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG));
             EosConfig config = new EosConfig(props);
             StoreDeclarations.check(stores.values(), inputTopics, outputTopics.keySet(), config);
             return new Pipeline<>(this, config);

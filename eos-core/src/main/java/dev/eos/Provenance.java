@@ -6,7 +6,8 @@ package dev.eos;
  * that wrote the output ({@link DeadLetter#TRANSACTION}). With them, {@code ./eos verify} can audit a live
  * pipeline's committed output: inputs with no output, inputs whose outputs are in more than one transaction,
  * outputs of unknown source. Dead letters carry their source in the {@link DeadLetter} headers. Values are UTF-8
- * strings; read them with {@link DeadLetter#header}.
+ * strings; read them with {@link DeadLetter#header}. Coalesced outputs carry them whatever the setting, with
+ * {@link #SOURCE_FIRST_OFFSET}.
  */
 public final class Provenance {
 
@@ -14,8 +15,14 @@ public final class Provenance {
     public static final String SOURCE_TOPIC = "eos.source.topic";
     /** Partition of the input record. */
     public static final String SOURCE_PARTITION = "eos.source.partition";
-    /** Offset of the input record. */
+    /** Offset of the input record; on a {@linkplain OutputTopic#coalesced() coalesced} output, the last it covers. */
     public static final String SOURCE_OFFSET = "eos.source.offset";
+    /**
+     * On a {@linkplain OutputTopic#coalesced() coalesced} output only: the first input offset (of the same topic and
+     * partition) whose value for the output's key the output replaced. The output covers that key's inputs from
+     * this offset to {@link #SOURCE_OFFSET}.
+     */
+    public static final String SOURCE_FIRST_OFFSET = "eos.source.first.offset";
 
     private Provenance() {
     }

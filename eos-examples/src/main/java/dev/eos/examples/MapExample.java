@@ -37,6 +37,16 @@ public final class MapExample {
     /** Header of the counting variant's outputs: the key's count after this record. */
     public static final String COUNT_HEADER = "count";
 
+    /** What the pipeline does beside the map. */
+    public enum Variant {
+        /** Count the records of each key in the store {@link #COUNTS}; the count goes in {@link #COUNT_HEADER}. */
+        COUNT_PER_KEY,
+        /** Run the processor as an {@link AsyncProcessor}: the record's wait on a scheduler. */
+        ASYNC,
+        /** Declare the output topic {@linkplain OutputTopic#coalesced() coalesced}: the latest value per key. */
+        COALESCED
+    }
+
     private MapExample() {
     }
 
@@ -104,18 +114,22 @@ public final class MapExample {
             String input, String output, Map<String, ?> extraConfig, int maxSleepMs, int poisonEvery,
             MeterRegistry registry, boolean countPerKey) {
         return pipeline(bootstrap, applicationId, instanceId, input, output, extraConfig, maxSleepMs, poisonEvery,
-                registry, countPerKey, false);
+                registry, countPerKey ? java.util.EnumSet.of(Variant.COUNT_PER_KEY) : java.util.EnumSet.noneOf(
+                        Variant.class));
     }
 
     /**
-     * The same; with {@code async} the simulated remote call is an {@link dev.eos.AsyncProcessor}: the record's
-     * wait runs on a scheduler instead of a worker thread, and the poison check, the count and the emit happen
-     * in the stage's callback (a poison record's stage completes exceptionally).
+     * The same, with {@code variants}: with {@link Variant#ASYNC} the simulated remote call is an
+     * {@link dev.eos.AsyncProcessor}: the record's wait runs on a scheduler instead of a worker thread, and the poison
+     * check, the count and the emit happen in the stage's callback (a poison record's stage completes exceptionally).
      */
     public static Pipeline<String, String> pipeline(String bootstrap, String applicationId, String instanceId,
             String input, String output, Map<String, ?> extraConfig, int maxSleepMs, int poisonEvery,
-            MeterRegistry registry, boolean countPerKey, boolean async) {
-        OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
+            MeterRegistry registry, java.util.Set<Variant> variants) {
+        boolean countPerKey = variants.contains(Variant.COUNT_PER_KEY);
+        boolean async = variants.contains(Variant.ASYNC);
+        OutputTopic<String, String> mapped = OutputTopic.of(output, Serdes.String(), Serdes.String());
+        OutputTopic<String, String> out = variants.contains(Variant.COALESCED) ? mapped.coalesced() : mapped;
         Pipeline.Builder<String, String> builder = Pipeline.builder(Serdes.String(), Serdes.String());
         if (registry != null) {
             builder.meterRegistry(registry);

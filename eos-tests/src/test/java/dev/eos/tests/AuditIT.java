@@ -59,7 +59,7 @@ class AuditIT {
     }
 
     /** Runs {@code eos} in a child JVM; returns its exit code and output. */
-    private static Object[] cli(String... args) throws IOException, InterruptedException {
+    static Object[] cli(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.eos.examples.cli.EosCli"));
         cmd.addAll(List.of(args));

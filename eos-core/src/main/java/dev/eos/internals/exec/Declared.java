@@ -26,6 +26,10 @@ public final class Declared {
             throw new IllegalArgumentException("Output topic '" + topic.name() + "' is declared twice, with other "
                     + "serializers (" + serializers(previous) + ", then " + serializers(topic) + ")");
         }
+        if (previous != null && previous.isCoalesced() != topic.isCoalesced()) {
+            throw new IllegalArgumentException("Output topic '" + topic.name() + "' is declared twice, once coalesced "
+                    + "and once not; declare it once, as OutputTopic.of(...).coalesced() or without");
+        }
     }
 
     /** Declares {@code store} on a builder; a second declaration of its name must match the first. */
@@ -37,11 +41,17 @@ public final class Declared {
         }
     }
 
-    /** Throws if the dead-letter topic is also an input topic. */
-    public static void checkDeadLetterTopic(java.util.Collection<String> inputs, Object deadLetterTopic) {
+    /** Throws if the dead-letter topic is also an input topic, or a coalesced output topic. */
+    public static void checkDeadLetterTopic(java.util.Collection<String> inputs, Map<String, OutputTopic<?, ?>> outputs,
+            Object deadLetterTopic) {
         if (deadLetterTopic != null && inputs.contains(deadLetterTopic.toString())) {
             throw new IllegalStateException("Topic '" + deadLetterTopic + "' is both an input and the dead-letter "
                     + "topic");
+        }
+        OutputTopic<?, ?> out = deadLetterTopic == null ? null : outputs.get(deadLetterTopic.toString());
+        if (out != null && out.isCoalesced()) {
+            throw new IllegalStateException("Topic '" + deadLetterTopic + "' is the dead-letter topic and a coalesced "
+                    + "output topic: dead letters would replace each other; declare it without coalesced()");
         }
     }
 

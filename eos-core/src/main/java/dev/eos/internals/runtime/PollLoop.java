@@ -160,7 +160,8 @@ public final class PollLoop<K, V> implements Runnable {
             backPressure = new BackPressure(limits, dispatcher::abandonedStages, () -> transactions.stateBytes());
             inputStatus = new InputStatus(status);
             transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics,
-                    new SinkTopics(outputTopics.keySet(), changelogs.keySet(), clients, settings, this::stopRequested));
+                    new SinkTopics(outputTopics.keySet(), changelogs.keySet(), clients, settings, this::stopRequested),
+                    outputTopics.values());
             transactions.start();
             schedule = new CommitSchedule(settings, transactions);
             metrics.bindConsumer(consumer);

@@ -131,6 +131,11 @@ public final class Settings {
         return config.getBoolean(EosConfig.TRANSACTION_HEADER_CONFIG) || provenanceHeaders();
     }
 
+    /** The memory of the values held for coalesced output topics, in bytes. */
+    public long coalesceMaxBytes() {
+        return config.getLong(EosConfig.COALESCE_MAX_BYTES_CONFIG);
+    }
+
     public boolean provenanceHeaders() {
         return config.getBoolean(EosConfig.PROVENANCE_HEADERS_CONFIG);
     }

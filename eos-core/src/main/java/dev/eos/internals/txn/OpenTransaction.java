@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The transaction that outputs are sent into: begun on one {@link ProducerSlot}, it sends the outputs of completed
  * records, remembers the position after the last record sent per partition (the offsets it will commit) and the
- * first send failure, and stamps outputs with the transaction header when asked. Suspects of the
- * {@link RejectedOutputProbe} are sent on their own to learn whether the broker rejects them.
+ * first send failure, and stamps outputs with the transaction header when asked. Outputs of coalesced topics are
+ * held in {@link CoalescedOutputs} and written by {@link #sendCoalesced()} before the commit. Suspects of the
+ * {@link RejectedOutputProbe} are sent on their own (not held) to learn whether the broker rejects them.
  */
 final class OpenTransaction {
 
@@ -37,11 +38,17 @@ final class OpenTransaction {
     private final byte[] tag;
     private final RejectedOutputProbe probe;
     private final String app;
+    /** The held outputs of coalesced topics, or null when the pipeline has none. */
+    private final CoalescedOutputs coalesced;
 
-    /** Begins a transaction on {@code slot}; {@code tag} is the transaction header's value, or null for none. */
-    OpenTransaction(ProducerSlot slot, String tag, RejectedOutputProbe probe, String app) {
+    /**
+     * Begins a transaction on {@code slot}; {@code tag} is the transaction header's value, or null for none;
+     * {@code coalesced} holds the outputs of coalesced topics, or is null.
+     */
+    OpenTransaction(ProducerSlot slot, String tag, RejectedOutputProbe probe, String app, CoalescedOutputs coalesced) {
         slot.producer.beginTransaction();
         this.slot = slot;
+        this.coalesced = coalesced;
         this.tag = tag == null ? null : tag.getBytes(StandardCharsets.UTF_8);
         this.probe = probe;
         this.app = app;
@@ -70,25 +77,40 @@ final class OpenTransaction {
         return out;
     }
 
+    /** Writes the held outputs of coalesced topics: before the commit flushes the producer. */
+    void sendCoalesced() {
+        if (coalesced != null) {
+            coalesced.drain((out, w) -> sendOne(out, w, null));
+        }
+    }
+
+    /** Sends the outputs of {@code w}; a suspect's ({@code failure} not null) are sent now, never held. */
     private void send(Work w, AtomicReference<Exception> failure) {
-        Producer<byte[], byte[]> producer = slot.producer;
         for (ProducerRecord<byte[], byte[]> out : w.outputs) {
-            if (failure == null && sendError.get() != null) {
-                return; // the transaction will abort: more sends would only wait (max.block.ms each) on what failed
+            if (failure == null && coalesced != null && coalesced.holds(out)) {
+                coalesced.put(out, w, (early, from) -> sendOne(early, from, null));
+            } else {
+                sendOne(out, w, failure);
             }
-            if (tag != null) {
-                out.headers().remove(DeadLetter.TRANSACTION);
-                out.headers().add(DeadLetter.TRANSACTION, tag);
-            }
-            try {
-                producer.send(out, (md, e) -> {
-                    if (e != null) {
-                        onSendFailure(w, e, failure);
-                    }
-                });
-            } catch (KafkaException e) {
-                onSendFailure(w, e, failure);
-            }
+        }
+    }
+
+    private void sendOne(ProducerRecord<byte[], byte[]> out, Work w, AtomicReference<Exception> failure) {
+        if (failure == null && sendError.get() != null) {
+            return; // the transaction will abort: more sends would only wait (max.block.ms each) on what failed
+        }
+        if (tag != null) {
+            out.headers().remove(DeadLetter.TRANSACTION);
+            out.headers().add(DeadLetter.TRANSACTION, tag);
+        }
+        try {
+            slot.producer.send(out, (md, e) -> {
+                if (e != null) {
+                    onSendFailure(w, e, failure);
+                }
+            });
+        } catch (KafkaException e) {
+            onSendFailure(w, e, failure);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.eos.internals.txn;
 
 import dev.eos.EosConfig;
+import dev.eos.OutputTopic;
 import dev.eos.internals.exec.Work;
 import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.runtime.KafkaClients;
@@ -8,10 +9,12 @@ import dev.eos.internals.runtime.Settings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -59,6 +62,8 @@ public final class Transactions {
     private final boolean transactionHeader;
     private final CommitProtocol protocol;
     private final SinkTopics sinks;
+    /** The coalesced output topics (empty: none). */
+    private final Set<String> coalescedTopics;
     private ExecutorService committer;
     private ProducerSlot current;
     /** The commit running on the committer thread, or null. */
@@ -73,10 +78,15 @@ public final class Transactions {
     private int consecutiveAborts;
     private long failures;
 
-    /** @param sinks the topics written to, checked when a send fails as if one were deleted (null: not checked) */
+    /**
+     * @param sinks the topics written to, checked when a send fails as if one were deleted (null: not checked)
+     * @param outputs the output topics; of a coalesced one a transaction writes the latest value per key only
+     */
     public Transactions(Settings settings, KafkaClients clients, Listener listener, BooleanSupplier stopRequested,
-            PipelineMetrics metrics, SinkTopics sinks) {
+            PipelineMetrics metrics, SinkTopics sinks, Collection<OutputTopic<?, ?>> outputs) {
         this.sinks = sinks;
+        this.coalescedTopics = outputs.stream().filter(OutputTopic::isCoalesced).map(OutputTopic::name)
+                .collect(Collectors.toUnmodifiableSet());
         this.app = settings.applicationId();
         this.settings = settings;
         this.listener = listener;
@@ -177,7 +187,8 @@ public final class Transactions {
         if (open == null) {
             sequence++;
             open = new OpenTransaction(current, transactionHeader ? current.transactionalId + ":" + current.session
-                    + ":" + sequence : null, probe, app);
+                    + ":" + sequence : null, probe, app, coalescedTopics.isEmpty() ? null
+                    : new CoalescedOutputs(coalescedTopics, settings.coalesceMaxBytes()));
         }
         open.send(w);
     }
@@ -192,6 +203,7 @@ public final class Transactions {
         if (open == null || committing != null) {
             return;
         }
+        open.sendCoalesced();
         Exception failedSend = open.sendError.get();
         if (failedSend != null) {
             // classified as itself: fencing or an authorization error seen by a send is what it is

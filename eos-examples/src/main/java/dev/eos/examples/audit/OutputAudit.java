@@ -32,11 +32,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * in more than one transaction (processed twice), and outputs whose source is unknown. Outputs of aborted
  * transactions are not read, so they do not count. Works for 1-to-1 and 1-to-N pipelines.
  *
+ * <p>A coalesced output ({@code OutputTopic.coalesced()}) holds the latest value of its key and carries the range of
+ * input offsets it covers ({@link Provenance#SOURCE_FIRST_OFFSET} to {@link Provenance#SOURCE_OFFSET}). Every
+ * transaction consumes one contiguous range of offsets per partition, so the audit counts every input within the
+ * span of a transaction's coalesced ranges as output by that transaction: an input in the spans of two
+ * transactions was processed twice; an input in no span and with no output is missing. Inside a transaction's
+ * span, the audit cannot tell a lost update of one key from one coalesced away.
+ *
  * <p>Memory is bounded by the input's size: 4 bytes and 2 bits per input offset, whatever the output's size.
  */
 public final class OutputAudit {
 
     private static final int EXAMPLES = 10;
+
+    /** The span of input offsets the coalesced outputs of one transaction cover in one partition. */
+    private record Span(int partition, int transaction, long[] range) {
+    }
 
     /** What the audit found. */
     public static final class Report {
@@ -149,11 +160,20 @@ public final class OutputAudit {
                 report.inputs++;
             }
         });
+        Map<String, Span> spans = new HashMap<>();
         read(bootstrap, ranges.get(output), progress, "output " + output, r -> {
             report.outputs++;
-            account(report, in, input, r, Provenance.SOURCE_TOPIC, Provenance.SOURCE_PARTITION,
-                    Provenance.SOURCE_OFFSET);
+            if (!coalesced(report, in, input, r, spans)) {
+                account(report, in, input, r, Provenance.SOURCE_TOPIC, Provenance.SOURCE_PARTITION,
+                        Provenance.SOURCE_OFFSET);
+            }
         });
+        for (Span span : spans.values()) {
+            TaskStores p = in.get(span.partition());
+            for (long o = span.range()[0]; o <= span.range()[1]; o++) {
+                mark(report, p, p.index(o), span.transaction(), input + "-" + span.partition(), "a coalesced output");
+            }
+        }
         if (deadLetter != null) {
             read(bootstrap, ranges.get(deadLetter), progress, "dead letters " + deadLetter, r -> {
                 report.deadLetters++;
@@ -197,18 +217,62 @@ public final class OutputAudit {
                     + DeadLetter.header(h, offsetHeader) + ")"));
             return;
         }
+        mark(report, p, i, transactionId(report, h), input + "-" + r.partition(), at + " in "
+                + DeadLetter.header(h, DeadLetter.TRANSACTION));
+    }
+
+    /**
+     * Takes in a coalesced output (one with {@link Provenance#SOURCE_FIRST_OFFSET}): widens its transaction's span
+     * in its source partition. Returns false for any other output.
+     */
+    private static boolean coalesced(Report report, Map<Integer, TaskStores> in, String input,
+            ConsumerRecord<byte[], byte[]> r, Map<String, Span> spans) {
+        Headers h = r.headers();
+        String first = DeadLetter.header(h, Provenance.SOURCE_FIRST_OFFSET);
+        if (first == null || !input.equals(DeadLetter.header(h, Provenance.SOURCE_TOPIC))) {
+            return false;
+        }
+        int partition;
+        long from;
+        long to;
+        try {
+            partition = Integer.parseInt(DeadLetter.header(h, Provenance.SOURCE_PARTITION));
+            from = Long.parseLong(first);
+            to = Long.parseLong(DeadLetter.header(h, Provenance.SOURCE_OFFSET));
+        } catch (NumberFormatException | NullPointerException malformed) {
+            return false; // accounted as an output of unknown source
+        }
+        TaskStores p = in.get(partition);
+        if (p == null || from > to || p.index(from) < 0 || p.index(to) < 0) {
+            return false;
+        }
+        int txn = transactionId(report, h);
+        long[] range = spans.computeIfAbsent(partition + "/" + txn, k -> new Span(partition, txn,
+                new long[] {from, to})).range();
+        range[0] = Math.min(range[0], from);
+        range[1] = Math.max(range[1], to);
+        return true;
+    }
+
+    private static int transactionId(Report report, Headers h) {
         String txn = DeadLetter.header(h, DeadLetter.TRANSACTION);
         if (txn == null) {
             report.withoutTransactionHeader++;
         }
-        int id = txn == null ? 1 : (txn.hashCode() == 0 ? 1 : txn.hashCode());
+        return txn == null ? 1 : (txn.hashCode() == 0 ? 1 : txn.hashCode());
+    }
+
+    /** Input {@code i} of {@code p} has an output in transaction {@code id}; a second transaction is a violation. */
+    private static void mark(Report report, TaskStores p, int i, int id, String partition, String again) {
+        if (i < 0 || !p.present.get(i)) {
+            return;
+        }
         if (p.transaction[i] == 0) {
             p.transaction[i] = id;
         } else if (p.transaction[i] != id && !p.multiple.get(i)) {
             p.multiple.set(i);
             report.multipleTransactions++;
-            example(report.multipleExamples, input + "-" + r.partition() + " input offset " + (p.begin + i)
-                    + ", again at " + at + " in " + txn);
+            example(report.multipleExamples, partition + " input offset " + (p.begin + i) + ", again at " + again);
         }
     }
 

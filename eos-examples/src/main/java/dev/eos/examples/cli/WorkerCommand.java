@@ -81,6 +81,10 @@ final class WorkerCommand implements Callable<Integer> {
             description = "run the map pipeline's processor as an AsyncProcessor (its wait on a scheduler)")
     boolean async;
 
+    @Option(names = "--coalesced", arity = "0..1", fallbackValue = "true",
+            description = "declare the output topic coalesced: per transaction, the latest value of each key only")
+    boolean coalesced;
+
     @Option(names = "--example", paramLabel = "NAME", completionCandidates = ExampleNames.class,
             description = "run that example's pipelines instead: ${COMPLETION-CANDIDATES}")
     String example;
@@ -91,6 +95,20 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "serve Prometheus metrics at http://localhost:PORT/metrics")
     Integer metricsPort;
+
+    private java.util.Set<MapExample.Variant> variants() {
+        java.util.Set<MapExample.Variant> v = java.util.EnumSet.noneOf(MapExample.Variant.class);
+        if (countPerKey) {
+            v.add(MapExample.Variant.COUNT_PER_KEY);
+        }
+        if (async) {
+            v.add(MapExample.Variant.ASYNC);
+        }
+        if (coalesced) {
+            v.add(MapExample.Variant.COALESCED);
+        }
+        return v;
+    }
 
     @Override
     public Integer call() {
@@ -136,7 +154,7 @@ final class WorkerCommand implements Callable<Integer> {
                         "--input and --output are required without --example");
             }
             pipelines = List.of(MapExample.pipeline(bootstrap, app, instance, input, output, extra, maxSleepMs,
-                    poisonEvery, metrics == null ? null : metrics.registry(), countPerKey, async));
+                    poisonEvery, metrics == null ? null : metrics.registry(), variants()));
         } else {
             pipelines = ExampleNames.resolve(spec, example).pipelines(bootstrap, app, instance, extra);
         }

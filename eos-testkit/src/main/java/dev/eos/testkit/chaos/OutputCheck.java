@@ -33,6 +33,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *       uncommitted view;</li>
  *   <li>order: per key, committed outputs not in input order.</li>
  * </ul>
+ * A coalesced output (the pipeline declared its topic {@code OutputTopic.coalesced()}) stands for every input of its
+ * key in its source partition within the offsets it names ({@code eos.source.first.offset} to
+ * {@code eos.source.offset}): those inputs count as output once, by it; the output key must then be the input key.
  * It also counts the records only the uncommitted view shows: outputs of aborted transactions, which the faults
  * are expected to cause.
  */
@@ -146,12 +149,17 @@ public final class OutputCheck {
             }
         }
 
+        Map<String, List<ConsumerRecord<String, String>>> inputsByKey = new HashMap<>();
+        for (ConsumerRecord<String, String> r : in) {
+            inputsByKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+        }
         Map<String, Integer> outCount = new HashMap<>();
         Map<String, List<String>> outOrder = new HashMap<>();
         for (ConsumerRecord<String, String> r : out) {
-            String id = r.value() == null ? null : idOf.apply(r.value());
-            if (outCount.merge(id, 1, Integer::sum) == 1) {
-                outOrder.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(id);
+            for (String id : idsOf(r, idOf, inputsByKey)) {
+                if (outCount.merge(id, 1, Integer::sum) == 1) {
+                    outOrder.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(id);
+                }
             }
         }
         Map<String, Integer> deadCount = new HashMap<>();
@@ -188,6 +196,34 @@ public final class OutputCheck {
             }
         }
         return rep;
+    }
+
+    /**
+     * The input ids an output stands for: the one {@code idOf} finds in its value; for a coalesced output (one with
+     * the header {@code eos.source.first.offset}), every input of its key in its source partition from that offset
+     * to {@code eos.source.offset}, whose values it replaced.
+     */
+    private static List<String> idsOf(ConsumerRecord<String, String> r, Function<String, String> idOf,
+            Map<String, List<ConsumerRecord<String, String>>> inputsByKey) {
+        String first = header(r, "eos.source.first.offset");
+        String last = header(r, "eos.source.offset");
+        String partition = header(r, "eos.source.partition");
+        if (first == null || last == null || partition == null) {
+            return java.util.Collections.singletonList(r.value() == null ? null : idOf.apply(r.value()));
+        }
+        List<String> ids = new ArrayList<>();
+        for (ConsumerRecord<String, String> i : inputsByKey.getOrDefault(r.key(), List.of())) {
+            if (i.partition() == Integer.parseInt(partition) && i.offset() >= Long.parseLong(first)
+                    && i.offset() <= Long.parseLong(last)) {
+                ids.add(i.value());
+            }
+        }
+        return ids;
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String txnOf(ConsumerRecord<String, String> r) {
