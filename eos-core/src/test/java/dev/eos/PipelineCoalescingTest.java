@@ -96,9 +96,12 @@ class PipelineCoalescingTest {
         pipeline = builder().config("commit.interval.ms", 600_000)
                 .config("transaction.timeout.ms", 900_000).build(); // one transaction: the one at close
         pipeline.start();
-        await("running", () -> pipeline.state() == Pipeline.State.RUNNING);
+        await("running with the partition assigned", () -> pipeline.state() == Pipeline.State.RUNNING
+                && kafka.consumer.assignment().size() == 1);
         feed(0, 21, "v");
-        await("all taken", () -> kafka.consumer.taken(P0) == 21);
+        await("every record's events sent into the open transaction", () -> kafka.producers.stream()
+                .mapToLong(p -> p.uncommittedRecords().stream().filter(r -> r.topic().equals("events")).count())
+                .sum() == 21);
         pipeline.close(Duration.ofSeconds(10));
         assertThat(kafka.committedOffsets()).containsEntry(P0, 21L);
         assertThat(committed("events")).hasSize(21);
@@ -122,7 +125,8 @@ class PipelineCoalescingTest {
         };
         pipeline = builder().config("commit.interval.ms", 50).build();
         pipeline.start();
-        await("running", () -> pipeline.state() == Pipeline.State.RUNNING);
+        await("running with the partition assigned", () -> pipeline.state() == Pipeline.State.RUNNING
+                && kafka.consumer.assignment().size() == 1);
         feed(0, 14, "aborted-");
         TestProducer first = kafka.producers.get(0);
         await("the first transaction aborted", first::transactionAborted);

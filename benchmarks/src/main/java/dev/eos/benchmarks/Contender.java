@@ -38,7 +38,18 @@ enum Contender {
         @Override
         AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
                 throws Exception {
-            return startEos(bootstrap, app, input, output, scenario);
+            return startEos(bootstrap, app, input, output, scenario, false);
+        }
+    },
+    /**
+     * eos with its output topic {@linkplain OutputTopic#coalesced() coalesced}: per transaction, the latest value of
+     * each key (in scenario state, the latest count), as Kafka Streams' record cache does by default.
+     */
+    EOS_COALESCED("eos-coalesced") {
+        @Override
+        AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
+                throws Exception {
+            return startEos(bootstrap, app, input, output, scenario, true);
         }
     },
     /** eos on the {@code cpu} transform, whatever the scenario: the reference rate of scenario io-async. */
@@ -46,7 +57,7 @@ enum Contender {
         @Override
         AutoCloseable start(String bootstrap, String app, String input, String output, Scenario scenario)
                 throws Exception {
-            return startEos(bootstrap, app, input, output, Scenario.CPU);
+            return startEos(bootstrap, app, input, output, Scenario.CPU, false);
         }
     },
     KAFKA_STREAMS_EOS("kafka-streams-eos") {
@@ -160,10 +171,14 @@ enum Contender {
         return scenario.waits() ? 64 : 4;
     }
 
-    /** eos with KEY order on the scenario's workload; in io-async, an asynchronous processor. */
-    static AutoCloseable startEos(String bootstrap, String app, String input, String output, Scenario scenario)
-            throws Exception {
-        OutputTopic<String, String> out = OutputTopic.of(output, Serdes.String(), Serdes.String());
+    /**
+     * eos with KEY order on the scenario's workload; in io-async, an asynchronous processor; {@code coalesced}: the
+     * output topic declared coalesced.
+     */
+    static AutoCloseable startEos(String bootstrap, String app, String input, String output, Scenario scenario,
+            boolean coalesced) throws Exception {
+        OutputTopic<String, String> declared = OutputTopic.of(output, Serdes.String(), Serdes.String());
+        OutputTopic<String, String> out = coalesced ? declared.coalesced() : declared;
         Pipeline.Builder<String, String> builder = Pipeline.builder(Serdes.String(), Serdes.String());
         if (scenario == Scenario.STATE) {
             builder.store(COUNTS).config("state.dir", (stateDir != null ? stateDir
@@ -285,7 +300,7 @@ enum Contender {
     }
 
     /** Every contender's label, for messages. */
-    static final String LABELS = "eos, eos-cpu, kafka-streams-eos, kafka-streams-eos-txstores, "
+    static final String LABELS = "eos, eos-coalesced, eos-cpu, kafka-streams-eos, kafka-streams-eos-txstores, "
             + "kafka-streams-eos-nocache, spring-kafka-tx, parallel-consumer-tx, at-least-once";
 
     static Contender of(String label) {

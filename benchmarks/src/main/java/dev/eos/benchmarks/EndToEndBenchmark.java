@@ -229,6 +229,13 @@ public final class EndToEndBenchmark {
                             latency ? "p99 latency" : "throughput"));
                 }
             }
+            Result coalesced = medians.get(Contender.EOS_COALESCED.label);
+            for (Map.Entry<String, Result> e : medians.entrySet()) {
+                if (coalesced != null && !latency && e.getKey().startsWith("kafka-streams")) {
+                    say(String.format(Locale.ROOT, "eos-coalesced / %s: %.2fx throughput", e.getKey(),
+                            coalesced.recordsPerSec / e.getValue().recordsPerSec));
+                }
+            }
             if (scenario == Scenario.STATE) {
                 StateRestore.report(restores, EndToEndBenchmark::say);
             }

@@ -10,17 +10,19 @@ import java.util.List;
 public final class StateWrites {
 
     final List<Write> writes;
+    private final long bytes;
 
     StateWrites(List<Write> writes) {
         this.writes = writes;
-    }
-
-    /** Serialized size of the changelog records. */
-    public long bytes() {
         long n = 0;
         for (Write w : writes) {
             n += w.key.length + (w.value == null ? 0 : w.value.length) + 64;
         }
-        return n;
+        this.bytes = n;
+    }
+
+    /** Serialized size of the changelog records. */
+    public long bytes() {
+        return bytes;
     }
 }

@@ -2,10 +2,11 @@ package dev.eos.internals.txn;
 
 import dev.eos.Provenance;
 import dev.eos.internals.exec.Work;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,7 +27,29 @@ final class CoalescedOutputs {
     static final int ENTRY_OVERHEAD = 100;
 
     /** Where a key's value goes: topic, partition as emitted (null: the partitioner's choice), key bytes. */
-    private record Slot(String topic, Integer partition, ByteBuffer key) {
+    private static final class Slot {
+        final String topic;
+        final Integer partition;
+        final byte[] key;
+        final int hash;
+
+        Slot(String topic, Integer partition, byte[] key) {
+            this.topic = topic;
+            this.partition = partition;
+            this.key = key;
+            this.hash = (31 * topic.hashCode() + Objects.hashCode(partition)) * 31 + Arrays.hashCode(key);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Slot s && s.hash == hash && Arrays.equals(s.key, key) && s.topic.equals(topic)
+                    && Objects.equals(s.partition, partition);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     /** The latest record of a slot, the input record it came from, and the first input offset it replaced. */
@@ -68,7 +91,7 @@ final class CoalescedOutputs {
      * recently updated keys while the held bytes are over the budget.
      */
     void put(ProducerRecord<byte[], byte[]> out, Work source, BiConsumer<ProducerRecord<byte[], byte[]>, Work> send) {
-        Slot slot = new Slot(out.topic(), out.partition(), ByteBuffer.wrap(out.key()));
+        Slot slot = new Slot(out.topic(), out.partition(), out.key());
         Held before = held.remove(slot);
         long first = source.offset();
         if (before != null) {
