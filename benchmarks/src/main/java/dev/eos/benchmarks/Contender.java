@@ -128,7 +128,8 @@ enum Contender {
                     consumer.subscribe(List.of(input));
                     while (!stop.get()) {
                         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                            producer.send(new ProducerRecord<>(output, r.key(), scenario.transform(r.value())));
+                            producer.send(new ProducerRecord<>(output, null, r.key(), scenario.transform(r.value()),
+                                    scenario == Scenario.LATENCY ? processedNow() : null));
                         }
                         consumer.commitAsync();
                     }
@@ -203,8 +204,14 @@ enum Contender {
                 }, scenario.workMs(0), TimeUnit.MILLISECONDS);
                 return call;
             });
+        } else if (scenario == Scenario.LATENCY) {
+            builder.processor((r, ctx) -> ctx.emit(out, r.key(), scenario.transform(r.value()), processedNow()));
         } else {
             builder.processor((r, ctx) -> ctx.emit(out, r.key(), scenario.transform(r.value())));
+        }
+        CommitStats commits = scenario == Scenario.LATENCY ? new CommitStats() : null;
+        if (commits != null) {
+            builder.meterRegistry(commits.registry);
         }
         if (scenario != Scenario.IO_ASYNC) {
             builder.concurrency(workers(scenario));
@@ -220,11 +227,20 @@ enum Contender {
                 .build();
         p.start();
         return () -> {
+            if (commits != null) {
+                EndToEndBenchmark.say("eos commits: " + commits.describe());
+            }
             p.close(Duration.ofSeconds(30));
             if (calls != null) {
                 calls.shutdownNow();
             }
         };
+    }
+
+    /** Headers with the time the processor ran ({@link Scenario#PROCESSED_HEADER}). */
+    static org.apache.kafka.common.header.Headers processedNow() {
+        return new org.apache.kafka.common.header.internals.RecordHeaders().add(Scenario.PROCESSED_HEADER,
+                Long.toString(System.currentTimeMillis()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /** Remote calls in flight at most in scenario io-async (eos's max.in.flight.records). */

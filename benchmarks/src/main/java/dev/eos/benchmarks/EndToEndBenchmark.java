@@ -194,6 +194,9 @@ public final class EndToEndBenchmark {
                                 w.latencyQuantile(0.99), w.latencyQuantile(1.0), w.duplicates(),
                                 complete ? 0 : records - w.distinct(), complete);
                         say(r.row(c.label));
+                        if (w.breakdown() != null) {
+                            say(String.format(Locale.ROOT, "%-20s latency breakdown: %s", c.label, w.breakdown()));
+                        }
                         results.computeIfAbsent(c.label, k -> new ArrayList<>()).add(r);
                     }
                     if (scenario == Scenario.STATE) {

@@ -24,6 +24,10 @@ final class OutputWatcher implements AutoCloseable {
     private final BitSet seen;
     private final long[] latencies;
     private int latencyCount;
+    /** Of outputs stamped with {@link Scenario#PROCESSED_HEADER}: input sent to processed, processed to read. */
+    private final long[] toProcessed;
+    private final long[] processedToRead;
+    private int stampedCount;
     private long outputs;
     private long duplicates;
     private long firstNs = -1;
@@ -55,6 +59,8 @@ final class OutputWatcher implements AutoCloseable {
         this.counts = expectedCount == null ? null : new HashMap<>();
         this.seen = new BitSet((int) Math.min(Integer.MAX_VALUE, expected));
         this.latencies = measureLatency ? new long[(int) expected] : null;
+        this.toProcessed = measureLatency ? new long[(int) expected] : null;
+        this.processedToRead = measureLatency ? new long[(int) expected] : null;
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -93,7 +99,15 @@ final class OutputWatcher implements AutoCloseable {
                             } else {
                                 seen.set((int) id);
                                 if (latencies != null && latencyCount < latencies.length) {
-                                    latencies[latencyCount++] = nowMs - Scenario.sentMsOf(r.value());
+                                    long sentMs = Scenario.sentMsOf(r.value());
+                                    latencies[latencyCount++] = nowMs - sentMs;
+                                    var stamp = r.headers().lastHeader(Scenario.PROCESSED_HEADER);
+                                    if (stamp != null && stampedCount < toProcessed.length) {
+                                        long processedMs = Long.parseLong(new String(stamp.value(),
+                                                java.nio.charset.StandardCharsets.US_ASCII));
+                                        toProcessed[stampedCount] = processedMs - sentMs;
+                                        processedToRead[stampedCount++] = nowMs - processedMs;
+                                    }
                                 }
                             }
                         }
@@ -172,10 +186,28 @@ final class OutputWatcher implements AutoCloseable {
 
     /** The q-quantile (0..1) of end-to-end latency in ms, or -1 if not measured. */
     synchronized long latencyQuantile(double q) {
-        if (latencies == null || latencyCount == 0) {
+        return quantile(latencies, latencyCount, q);
+    }
+
+    /**
+     * Where the latency goes, for outputs whose processor stamped the time it ran ({@link Scenario#PROCESSED_HEADER}):
+     * p50 and p99 of input sent to processed (fetch, poll, hand-off to a worker) and of processed to read by this
+     * watcher (hand-back, send, the wait for the commit, the commit, its markers, the read); null if none was.
+     */
+    synchronized String breakdown() {
+        if (stampedCount == 0) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "sent->processed p50 %d p99 %d ms; processed->read p50 %d "
+                + "p99 %d ms", quantile(toProcessed, stampedCount, 0.5), quantile(toProcessed, stampedCount, 0.99),
+                quantile(processedToRead, stampedCount, 0.5), quantile(processedToRead, stampedCount, 0.99));
+    }
+
+    private static long quantile(long[] values, int count, double q) {
+        if (values == null || count == 0) {
             return -1;
         }
-        long[] sorted = Arrays.copyOf(latencies, latencyCount);
+        long[] sorted = Arrays.copyOf(values, count);
         Arrays.sort(sorted);
         int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
         return sorted[Math.max(0, i)];

@@ -25,6 +25,12 @@ public enum Scenario {
     /** A 10 ms remote call per record; eos runs it as an asynchronous processor completed by a scheduler. */
     IO_ASYNC;
 
+    /**
+     * Header in which the eos and at-least-once contenders of {@link #LATENCY} put the time their processor ran
+     * (epoch milliseconds, decimal), so that the watcher can split the latency in two.
+     */
+    public static final String PROCESSED_HEADER = "bench.processed.ms";
+
     /** The key every contender sees for the hot records of {@link #SKEW_HOT}. */
     public static final String HOT_KEY = "k0";
 
