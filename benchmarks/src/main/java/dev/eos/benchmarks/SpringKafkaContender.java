@@ -49,7 +49,10 @@ final class SpringKafkaContender {
         props.setKafkaAwareTransactionManager(new KafkaTransactionManager<>(producers));
         props.setMessageListener((MessageListener<String, String>) r -> {
             try {
-                template.send(output, r.key(), scenario.transform(r.value()));
+                String value = scenario.transform(r.value());
+                template.send(scenario == Scenario.LATENCY ? new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        output, null, r.key(), value, Contender.processedNow())
+                        : new org.apache.kafka.clients.producer.ProducerRecord<>(output, r.key(), value));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
