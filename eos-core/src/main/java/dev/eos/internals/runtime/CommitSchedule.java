@@ -46,7 +46,8 @@ final class CommitSchedule {
         long interval = settings.commitIntervalMs();
         long untilCommit = transactions.isOpen() ? Math.max(0, interval - transactions.openAgeMs())
                 : Math.max(interval, 100);
-        long timeout = running > 0 ? Math.min(untilCommit, 2) : untilCommit;
+        // while records run, their completions wait for this poll to return: 1 ms at most
+        long timeout = running > 0 ? Math.min(untilCommit, 1) : untilCommit;
         if (timeout > 1 && transactions.isOpen() && settings.commitEager()) {
             // wake up when the early commit is due, not when the next record arrives (lags read only if sooner)
             long eagerDue = Math.max(1, settings.commitEagerMinMs() - transactions.sinceLastCommitMs());
