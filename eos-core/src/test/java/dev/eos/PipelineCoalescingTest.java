@@ -93,7 +93,9 @@ class PipelineCoalescingTest {
 
     @Test
     void shouldWriteTheLatestValuePerKeyOfATransactionAndEveryValueOfOtherTopics() {
-        pipeline = builder().config("commit.interval.ms", 600_000)
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        pipeline = builder().config("commit.interval.ms", 600_000).meterRegistry(registry)
                 .config("transaction.timeout.ms", 900_000).build(); // one transaction: the one at close
         pipeline.start();
         await("running with the partition assigned", () -> pipeline.state() == Pipeline.State.RUNNING
@@ -114,6 +116,8 @@ class PipelineCoalescingTest {
         }
         assertThat(committed("latest")).allSatisfy(r -> assertThat(DeadLetter.header(r.headers(),
                 Provenance.SOURCE_TOPIC)).isEqualTo("in"));
+        assertThat(registry.find("eos.outputs.coalesced").counter().count()).as("outputs never written")
+                .isEqualTo(14.0);
     }
 
     @Test

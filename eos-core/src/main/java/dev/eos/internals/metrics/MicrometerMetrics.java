@@ -36,6 +36,7 @@ public final class MicrometerMetrics implements PipelineMetrics {
     private final Timer commit;
     private final Counter committed;
     private final Counter aborted;
+    private final Counter coalesced;
     private final Counter fenced;
     private final Counter rebalances;
     private final Map<String, KafkaClientMetrics> clients = new ConcurrentHashMap<>();
@@ -53,6 +54,8 @@ public final class MicrometerMetrics implements PipelineMetrics {
         commit = timer("eos.commit", "from handing a transaction to the committer to its commit");
         committed = counter("eos.transactions.committed", "transactions committed");
         aborted = counter("eos.transactions.aborted", "transactions aborted (their records are processed again)");
+        coalesced = counter("eos.outputs.coalesced", "outputs of coalesced topics replaced by a later value of their "
+                + "key in the same transaction (never written)");
         fenced = counter("eos.producers.fenced", "transactional producers fenced and replaced");
         rebalances = counter("eos.rebalances", "partition assignments received (one per rebalance)");
     }
@@ -112,6 +115,11 @@ public final class MicrometerMetrics implements PipelineMetrics {
     @Override
     public void aborted(int transactions) {
         aborted.increment(transactions);
+    }
+
+    @Override
+    public void coalesced(long outputs) {
+        coalesced.increment(outputs);
     }
 
     @Override

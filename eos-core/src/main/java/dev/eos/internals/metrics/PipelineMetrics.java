@@ -46,6 +46,13 @@ public interface PipelineMetrics {
     default void aborted(int transactions) {
     }
 
+    /**
+     * A transaction handed to the committer left {@code outputs} outputs of coalesced topics unwritten: each was
+     * replaced by a later value of its key in the same transaction.
+     */
+    default void coalesced(long outputs) {
+    }
+
     /** A transactional producer was fenced and replaced. */
     default void fenced() {
     }

@@ -77,11 +77,16 @@ final class OpenTransaction {
         return out;
     }
 
-    /** Writes the held outputs of coalesced topics: before the commit flushes the producer. */
-    void sendCoalesced() {
-        if (coalesced != null) {
-            coalesced.drain((out, w) -> sendOne(out, w, null));
+    /**
+     * Writes the held outputs of coalesced topics (before the commit flushes the producer); returns how many
+     * outputs they replaced, which are never written.
+     */
+    long sendCoalesced() {
+        if (coalesced == null) {
+            return 0;
         }
+        coalesced.drain((out, w) -> sendOne(out, w, null));
+        return coalesced.replaced();
     }
 
     /** Sends the outputs of {@code w}; a suspect's ({@code failure} not null) are sent now, never held. */

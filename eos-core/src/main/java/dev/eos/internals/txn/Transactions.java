@@ -203,7 +203,10 @@ public final class Transactions {
         if (open == null || committing != null) {
             return;
         }
-        open.sendCoalesced();
+        long replaced = open.sendCoalesced();
+        if (replaced > 0) {
+            metrics.coalesced(replaced);
+        }
         Exception failedSend = open.sendError.get();
         if (failedSend != null) {
             // classified as itself: fencing or an authorization error seen by a send is what it is
