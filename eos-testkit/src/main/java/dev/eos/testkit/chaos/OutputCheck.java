@@ -35,7 +35,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * </ul>
  * A coalesced output (the pipeline declared its topic {@code OutputTopic.coalesced()}) stands for every input of its
  * key in its source partition within the offsets it names ({@code eos.source.first.offset} to
- * {@code eos.source.offset}): those inputs count as output once, by it; the output key must then be the input key.
+ * {@code eos.source.offset}): those inputs, except the ones in the dead-letter topic, count as output once, by it;
+ * the output key must then be the input key.
  * It also counts the records only the uncommitted view shows: outputs of aborted transactions, which the faults
  * are expected to cause.
  */
@@ -153,18 +154,18 @@ public final class OutputCheck {
         for (ConsumerRecord<String, String> r : in) {
             inputsByKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
         }
+        Map<String, Integer> deadCount = new HashMap<>();
+        for (ConsumerRecord<String, String> r : dead) {
+            deadCount.merge(r.value(), 1, Integer::sum);
+        }
         Map<String, Integer> outCount = new HashMap<>();
         Map<String, List<String>> outOrder = new HashMap<>();
         for (ConsumerRecord<String, String> r : out) {
-            for (String id : idsOf(r, idOf, inputsByKey)) {
+            for (String id : idsOf(r, idOf, inputsByKey, deadCount::containsKey)) {
                 if (outCount.merge(id, 1, Integer::sum) == 1) {
                     outOrder.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(id);
                 }
             }
-        }
-        Map<String, Integer> deadCount = new HashMap<>();
-        for (ConsumerRecord<String, String> r : dead) {
-            deadCount.merge(r.value(), 1, Integer::sum);
         }
         Map<String, List<String>> inOrder = new HashMap<>();
         for (ConsumerRecord<String, String> r : in) {
@@ -201,10 +202,11 @@ public final class OutputCheck {
     /**
      * The input ids an output stands for: the one {@code idOf} finds in its value; for a coalesced output (one with
      * the header {@code eos.source.first.offset}), every input of its key in its source partition from that offset
-     * to {@code eos.source.offset}, whose values it replaced.
+     * to {@code eos.source.offset}, whose values it replaced, except those in the dead-letter topic (they emitted
+     * nothing).
      */
     private static List<String> idsOf(ConsumerRecord<String, String> r, Function<String, String> idOf,
-            Map<String, List<ConsumerRecord<String, String>>> inputsByKey) {
+            Map<String, List<ConsumerRecord<String, String>>> inputsByKey, Predicate<String> deadLettered) {
         String first = header(r, "eos.source.first.offset");
         String last = header(r, "eos.source.offset");
         String partition = header(r, "eos.source.partition");
@@ -214,7 +216,8 @@ public final class OutputCheck {
         List<String> ids = new ArrayList<>();
         for (ConsumerRecord<String, String> i : inputsByKey.getOrDefault(r.key(), List.of())) {
             if (i.partition() == Integer.parseInt(partition) && i.offset() >= Long.parseLong(first)
-                    && i.offset() <= Long.parseLong(last)) {
+                    && i.offset() <= Long.parseLong(last) && (i.offset() == Long.parseLong(last)
+                    || !deadLettered.test(i.value()))) {
                 ids.add(i.value());
             }
         }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * pipeline: KEY order, 16 workers, records finishing out of order, poison records dead-lettered, outputs tagged
  * with their transaction; every other schedule also counts records per key in a state store, which
  * {@link #checkCounts} compares with its own fold of the input, and two schedules of every four run the
- * processor as an asynchronous one (the wait on a scheduler, the count and emit in the stage's callback). Workers
+ * processor as an asynchronous one (the wait on a scheduler, the count and emit in the stage's callback), one of
+ * them with its output topic coalesced (the latest value per key and transaction). Workers
  * killed, paused into zombies (every schedule has one whose partitions are then handed back to it, paused past its
  * session only or past its transaction timeout too), joining and leaving; brokers killed and restarted or paused
  * past their session; bursts of input; the classic and the consumer group protocol in turn.
@@ -73,6 +74,14 @@ class ChaosIT {
         return schedule % 4 >= 2;
     }
 
+    /**
+     * Schedule 2 of every 4 declares the output topic coalesced (the latest value per key and transaction): the
+     * checker then counts each output for the inputs of its key in the range it names.
+     */
+    private static boolean coalesced(int schedule) {
+        return schedule % 4 == 2;
+    }
+
     private static List<String> workerArguments(ChaosTest.Worker w) {
         List<String> args = new ArrayList<>(List.of("worker"));
         args.addAll(w.arguments());
@@ -83,6 +92,9 @@ class ChaosIT {
         }
         if (async(w.schedule())) {
             args.add("--async");
+        }
+        if (coalesced(w.schedule())) {
+            args.add("--coalesced");
         }
         return args;
     }
