@@ -112,6 +112,17 @@ final class MockKafka implements KafkaClients {
         return out;
     }
 
+    /** Waits up to 20 s for {@code condition}, else fails naming {@code what}. */
+    static void await(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            sleep(2);
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

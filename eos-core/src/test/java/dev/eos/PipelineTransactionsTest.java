@@ -66,13 +66,7 @@ class PipelineTransactionsTest {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            MockKafka.sleep(2);
-        }
+        MockKafka.await(what, condition);
     }
 
     private void feed(TopicPartition tp, int from, int to) {
