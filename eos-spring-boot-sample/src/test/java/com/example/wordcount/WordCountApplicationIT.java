@@ -225,8 +225,12 @@ class WordCountApplicationIT {
     }
 
     private KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
+        // one request in flight: a first request to a just-created partition that fails with NOT_LEADER_OR_FOLLOWER
+        // cannot be overtaken by the next one, which would then fail with OUT_OF_ORDER_SEQUENCE_NUMBER until it
+        // expires (KAFKA-15591) and leave the input unwritten
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(),
+                new StringSerializer());
     }
 
     /** Every committed count, per word, in the order of its partition. */
