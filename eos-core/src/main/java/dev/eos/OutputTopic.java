@@ -21,8 +21,10 @@ public final class OutputTopic<K, V> {
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
     private final boolean coalesced;
+    private final TransactionalSink sink;
 
-    private OutputTopic(String name, Serializer<K> keySerializer, Serializer<V> valueSerializer, boolean coalesced) {
+    private OutputTopic(String name, Serializer<K> keySerializer, Serializer<V> valueSerializer, boolean coalesced,
+            TransactionalSink sink) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("An output topic needs a name");
         }
@@ -30,13 +32,25 @@ public final class OutputTopic<K, V> {
         this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
         this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");
         this.coalesced = coalesced;
+        this.sink = sink;
     }
 
     /** An output topic whose keys and values are written with these serdes. */
     public static <K, V> OutputTopic<K, V> of(String name, Serde<K> keySerde, Serde<V> valueSerde) {
         Objects.requireNonNull(keySerde, "keySerde");
         Objects.requireNonNull(valueSerde, "valueSerde");
-        return new OutputTopic<>(name, keySerde.serializer(), valueSerde.serializer(), false);
+        return new OutputTopic<>(name, keySerde.serializer(), valueSerde.serializer(), false, null);
+    }
+
+    /**
+     * An output that is not a Kafka topic but a {@link TransactionalSink}: what the processor emits here is handed,
+     * serialized with these serdes, to the sink's commit, with the consumed offsets. Sink modules (eos-jdbc) create
+     * it; a pipeline that declares it has no other output and no state store.
+     */
+    public static <K, V> OutputTopic<K, V> toSink(String name, Serde<K> keySerde, Serde<V> valueSerde,
+            TransactionalSink sink) {
+        return new OutputTopic<>(name, keySerde.serializer(), valueSerde.serializer(), false,
+                Objects.requireNonNull(sink, "sink"));
     }
 
     /**
@@ -60,12 +74,20 @@ public final class OutputTopic<K, V> {
      * @return a new declaration with the same name and serializers, to declare on the builder
      */
     public OutputTopic<K, V> coalesced() {
-        return new OutputTopic<>(name, keySerializer, valueSerializer, true);
+        if (sink != null) {
+            throw new IllegalStateException("Output '" + name + "' is a sink, which writes every result");
+        }
+        return new OutputTopic<>(name, keySerializer, valueSerializer, true, null);
     }
 
     /** Whether only the latest value per key and transaction is written, see {@link #coalesced()}. */
     public boolean isCoalesced() {
         return coalesced;
+    }
+
+    /** The sink this output writes to, or null for a Kafka topic, see {@link #toSink}. */
+    public TransactionalSink sink() {
+        return sink;
     }
 
     /** The topic's name. */
@@ -85,6 +107,6 @@ public final class OutputTopic<K, V> {
 
     @Override
     public String toString() {
-        return "OutputTopic[" + name + (coalesced ? ", coalesced]" : "]");
+        return "OutputTopic[" + name + (coalesced ? ", coalesced]" : sink != null ? ", sink]" : "]");
     }
 }

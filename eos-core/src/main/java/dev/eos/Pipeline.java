@@ -123,7 +123,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
         AsyncProcessor<K, V> processor = b.processor;
         KafkaClients clients = b.clients;
         MeterRegistry registry = b.meterRegistry;
-        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, List.copyOf(outputTopics.keySet()),
+        this.runner = new PipelineRunner(settings, lifecycle, clients, inputs, Declared.kafkaTopics(outputTopics),
                 stores, changelogs -> new PollLoop<>(settings, inputs, outputTopics, stores, changelogs, keys, values,
                         processor, lifecycle, clients, registry == null ? PipelineMetrics.NOOP
                         : new MicrometerMetrics(registry, settings.applicationId()), status));
@@ -391,7 +391,7 @@ public final class Pipeline<K, V> implements AutoCloseable {
             if (processor == null) {
                 throw new IllegalStateException("A pipeline needs a processor (processor or asyncProcessor)");
             }
-            Declared.checkDeadLetterTopic(inputTopics, outputTopics, props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG));
+            Declared.checkOutputs(inputTopics, outputTopics, stores.keySet(), props);
             EosConfig config = new EosConfig(props);
             StoreDeclarations.check(stores.values(), inputTopics, outputTopics.keySet(), config);
             return new Pipeline<>(this, config);

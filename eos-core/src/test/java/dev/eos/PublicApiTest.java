@@ -29,7 +29,8 @@ class PublicApiTest {
             "EosConfig", "InputRecord", "OutputRecord", "OutputTopic", "Pipeline", "Pipeline$Builder",
             "Pipeline$FatalErrorHandler", "Pipeline$State", "Pipeline$StateListener", "ProcessingException",
             "Processor", "ProcessorContext", "Ordering", "PipelineHealth", "Provenance", "FailureAction", "NonRetryableException", "DeadLetter",
-            "StoreDefinition", "KeyValueStore", "KeyValueIterator", "KeyValue", "AsyncProcessor");
+            "StoreDefinition", "KeyValueStore", "KeyValueIterator", "KeyValue", "AsyncProcessor",
+            "TransactionalSink", "TransactionalSink$Record", "SinkFencedException");
 
     private static List<Class<?>> publicTypes() throws URISyntaxException, ClassNotFoundException {
         File dir = new File(Pipeline.class.getProtectionDomain().getCodeSource().getLocation().toURI());

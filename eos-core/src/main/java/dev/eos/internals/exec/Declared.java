@@ -1,7 +1,11 @@
 package dev.eos.internals.exec;
 
+import dev.eos.EosConfig;
 import dev.eos.OutputTopic;
 import dev.eos.StoreDefinition;
+import dev.eos.TransactionalSink;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,9 +45,31 @@ public final class Declared {
         }
     }
 
-    /** Throws if the dead-letter topic is also an input topic, or a coalesced output topic. */
-    public static void checkDeadLetterTopic(java.util.Collection<String> inputs, Map<String, OutputTopic<?, ?>> outputs,
-            Object deadLetterTopic) {
+    /**
+     * Throws if the dead-letter topic is also an input topic, or a coalesced output topic; or if a pipeline with a
+     * {@link TransactionalSink} declares another output, a store, or a dead-letter topic (its dead letters go to
+     * the sink, addressed to {@link TransactionalSink#DEAD_LETTERS}, which this sets).
+     */
+    public static void checkOutputs(Collection<String> inputs, Map<String, OutputTopic<?, ?>> outputs,
+            Collection<String> stores, Map<String, Object> props) {
+        TransactionalSink sink = sinkOf(outputs.values());
+        Object deadLetterTopic = props.get(EosConfig.DEAD_LETTER_TOPIC_CONFIG);
+        if (sink != null) {
+            String name = outputs.values().stream().filter(o -> o.sink() != null).findFirst().orElseThrow().name();
+            if (outputs.size() > 1 || !stores.isEmpty()) {
+                throw new IllegalStateException("A pipeline with the sink '" + name + "' writes its results in the "
+                        + "sink's transaction only; it cannot also write output topics or state stores (declared: "
+                        + "outputs " + outputs.keySet() + ", stores " + stores + ")");
+            }
+            if (deadLetterTopic != null && !deadLetterTopic.toString().isBlank()
+                    && !TransactionalSink.DEAD_LETTERS.equals(deadLetterTopic.toString())) {
+                throw new IllegalStateException("A pipeline with the sink '" + name + "' writes its dead letters to "
+                        + "the sink, in the sink's transaction; remove dead.letter.topic=" + deadLetterTopic
+                        + " and set failure.action=DEAD_LETTER");
+            }
+            props.put(EosConfig.DEAD_LETTER_TOPIC_CONFIG, TransactionalSink.DEAD_LETTERS);
+            return;
+        }
         if (deadLetterTopic != null && inputs.contains(deadLetterTopic.toString())) {
             throw new IllegalStateException("Topic '" + deadLetterTopic + "' is both an input and the dead-letter "
                     + "topic");
@@ -53,6 +79,21 @@ public final class Declared {
             throw new IllegalStateException("Topic '" + deadLetterTopic + "' is the dead-letter topic and a coalesced "
                     + "output topic: dead letters would replace each other; declare it without coalesced()");
         }
+    }
+
+    /** The sink among the declared outputs, or null when they are all Kafka topics. */
+    public static TransactionalSink sinkOf(Collection<OutputTopic<?, ?>> outputs) {
+        for (OutputTopic<?, ?> o : outputs) {
+            if (o.sink() != null) {
+                return o.sink();
+            }
+        }
+        return null;
+    }
+
+    /** The names of the declared outputs that are Kafka topics. */
+    public static List<String> kafkaTopics(Map<String, OutputTopic<?, ?>> outputs) {
+        return outputs.values().stream().filter(o -> o.sink() == null).map(OutputTopic::name).toList();
     }
 
     /** Throws unless {@code used} matches the declared output topic of its name. */

@@ -1,5 +1,6 @@
 package dev.eos.internals.exec;
 
+import dev.eos.TransactionalSink;
 import dev.eos.internals.state.StateWrites;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -13,7 +14,7 @@ import org.apache.kafka.common.header.Header;
  * Fields written by a worker are volatile and set before the record is handed back as completed; fields of the
  * poll thread are plain.
  */
-public final class Work {
+public final class Work implements TransactionalSink.Record {
     /** Rough cost of one record beside its key, value and headers, in bytes. */
     static final int RECORD_OVERHEAD = 64;
 
@@ -64,6 +65,16 @@ public final class Work {
             bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
         }
         this.inputBytes = bytes;
+    }
+
+    @Override
+    public ConsumerRecord<byte[], byte[]> input() {
+        return raw;
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> outputs() {
+        return outputs;
     }
 
     public long offset() {

@@ -41,6 +41,11 @@ public final class MicrometerMetrics implements PipelineMetrics {
     private final Counter rebalances;
     private final Map<String, KafkaClientMetrics> clients = new ConcurrentHashMap<>();
 
+    @Override
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public MicrometerMetrics(MeterRegistry registry, String applicationId) {
         this.registry = registry;
         this.tags = Tags.of(Tag.of("application", applicationId));

@@ -13,6 +13,11 @@ public interface PipelineMetrics {
     PipelineMetrics NOOP = new PipelineMetrics() {
     };
 
+    /** The registry the meters go to, or null for {@link #NOOP} (a sink registers its own meters there). */
+    default io.micrometer.core.instrument.MeterRegistry registry() {
+        return null;
+    }
+
     /** Whether attempts should be timed (false for {@link #NOOP}: no clock reads). */
     default boolean timed() {
         return false;

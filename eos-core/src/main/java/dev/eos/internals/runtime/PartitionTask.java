@@ -11,7 +11,8 @@ import org.apache.kafka.common.TopicPartition;
  * closed, clean or dirty. Poll thread only.
  *
  * <pre>
- * RESTORING -&gt; RUNNING            stores restored (a stateless partition starts RUNNING)
+ * RESTORING -&gt; RUNNING            stores restored, or the sink said where it resumes (else it starts RUNNING)
+ * RUNNING -&gt; RESTORING            with a sink: after an abort or a fencing, until the sink says it again
  * RESTORING | RUNNING -&gt; SUSPENDED  revoked, after its final commit: stores kept open
  * SUSPENDED -&gt; RESTORING | RUNNING  assigned back in the same rebalance
  * SUSPENDED -&gt; CLOSED_CLEAN         not assigned back, or a clean stop: stores flushed and closed
@@ -80,6 +81,13 @@ final class PartitionTask {
         List<Work> dropped = tracker.discard();
         tracker = null;
         return dropped;
+    }
+
+    /** With a sink: not processed until the sink says where it resumes (after an abort or a fencing). */
+    void awaitPosition() {
+        if (phase == Phase.RUNNING) {
+            phase = Phase.RESTORING;
+        }
     }
 
     void restored() {

@@ -1,5 +1,6 @@
 package dev.eos.internals.runtime;
 
+import dev.eos.TransactionalSink;
 import dev.eos.internals.exec.Dispatcher;
 import dev.eos.internals.exec.Work;
 import dev.eos.internals.metrics.LiveStatus;
@@ -40,17 +41,20 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
     private final StateManager state;
     private final Consumer<byte[], byte[]> consumer;
     private final Dispatcher dispatcher;
+    /** Where partitions resume when a sink holds the positions; null when Kafka does. */
+    private final SinkPositions sinkPositions;
     private final Map<TopicPartition, PartitionTask> tasks = new HashMap<>();
     private final boolean brokenRewind = Boolean.getBoolean(BROKEN_REWIND_PROPERTY);
     private int suspended;
 
     PartitionTasks(String app, LiveStatus status, StateManager state, Consumer<byte[], byte[]> consumer,
-            Dispatcher dispatcher) {
+            Dispatcher dispatcher, TransactionalSink sink) {
         this.app = app;
         this.status = status;
         this.state = state;
         this.consumer = consumer;
         this.dispatcher = dispatcher;
+        this.sinkPositions = sink == null ? null : new SinkPositions(app, sink, consumer);
     }
 
     /** Partitions were assigned: a task each (a suspended one is taken back as it is); stores start restoring. */
@@ -64,7 +68,7 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             if (state != null) {
                 state.assigned(List.of(tp)); // keeps the stores of a suspended task and their restore progress
             }
-            boolean restores = state != null && state.isRestoring(tp);
+            boolean restores = state != null && state.isRestoring(tp) || sinkPositions != null;
             if (task == null) {
                 tasks.put(tp, new PartitionTask(tp, restores));
             } else {
@@ -74,7 +78,9 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
                 restoring.add(tp);
             }
         }
-        if (!restoring.isEmpty()) {
+        if (sinkPositions != null) {
+            sinkPositions.claim(restoring); // paused until the sink says where they resume
+        } else if (!restoring.isEmpty()) {
             AssignedPartitions.pause(consumer, restoring); // until their stores are restored
         }
     }
@@ -148,6 +154,23 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             }
         });
         status.lastCommitMs = System.currentTimeMillis();
+        if (sinkPositions != null) {
+            sinkPositions.committed(offsets);
+        }
+    }
+
+    @Override
+    public void onSinkFenced(Set<TopicPartition> fenced) {
+        log.warn("[app={}] another owner took {} in the sink: their work is dropped; each is claimed again only if "
+                + "this instance still holds it after the next poll", app, fenced);
+        for (TopicPartition tp : fenced) {
+            PartitionTask task = tasks.get(tp);
+            if (task != null) {
+                expedite(task.endEpoch());
+                task.awaitPosition();
+            }
+        }
+        sinkPositions.claim(fenced);
     }
 
     @Override
@@ -158,9 +181,13 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
         }
     }
 
-    /** Drops every record in flight and seeks each owned partition back to its committed position. */
+    /**
+     * Drops every record in flight and seeks each owned partition back to its committed position (with a sink:
+     * pauses it until the sink says again where it resumes).
+     */
     void resetAll() {
         Set<TopicPartition> owned = consumer.assignment();
+        List<TopicPartition> reread = new ArrayList<>();
         for (PartitionTask task : tasks.values()) {
             if (task.tracker() == null) {
                 continue; // no record taken since the last reset: the consumer is where it should be
@@ -168,9 +195,15 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             expedite(task.endEpoch());
             task.begin(newTracker(task.tp));
             long committed = task.committedPosition();
-            if (committed >= 0 && owned.contains(task.tp) && !brokenRewind) {
+            if (sinkPositions != null && owned.contains(task.tp)) {
+                task.awaitPosition();
+                reread.add(task.tp);
+            } else if (committed >= 0 && owned.contains(task.tp) && !brokenRewind) {
                 AssignedPartitions.seek(consumer, task.tp, committed);
             }
+        }
+        if (!reread.isEmpty()) {
+            sinkPositions.reread(reread);
         }
     }
 
@@ -234,6 +267,9 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
         if (state != null && !closed.isEmpty()) {
             state.close(closed, clean);
         }
+        if (sinkPositions != null) {
+            sinkPositions.forget(tps);
+        }
     }
 
     private void expedite(List<Work> dropped) {
@@ -242,8 +278,23 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
         }
     }
 
-    /** Resumes the partitions whose stores are restored (they were paused when assigned). */
-    void resumeRestored() {
+    /** Resumes the partitions whose stores are restored or whose positions the sink gave (paused till then). */
+    void resumeReady() {
+        if (state != null) {
+            resumeRestored();
+        }
+        if (sinkPositions != null) {
+            sinkPositions.resolve().forEach((tp, position) -> {
+                PartitionTask task = tasks.get(tp);
+                if (task != null) {
+                    task.committed(position);
+                    task.restored();
+                }
+            });
+        }
+    }
+
+    private void resumeRestored() {
         List<TopicPartition> restored = state.takeRestored();
         if (restored.isEmpty()) {
             return;

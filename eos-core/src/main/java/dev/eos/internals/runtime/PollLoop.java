@@ -7,6 +7,7 @@ import dev.eos.Pipeline.State;
 import dev.eos.ProcessingException;
 import dev.eos.StoreDefinition;
 import dev.eos.internals.exec.AttemptWatchdog;
+import dev.eos.internals.exec.Declared;
 import dev.eos.internals.exec.Dispatcher;
 import dev.eos.internals.exec.OrderingKey;
 import dev.eos.internals.exec.RecordContext;
@@ -156,7 +157,8 @@ public final class PollLoop<K, V> implements Runnable {
             }
             consumer = clients.consumer(settings.consumerConfigs());
             dispatcher = new Dispatcher("eos-" + app, settings.concurrency(), runner, watchdog);
-            partitions = new PartitionTasks(app, status, state, consumer, dispatcher);
+            partitions = new PartitionTasks(app, status, state, consumer, dispatcher,
+                    Declared.sinkOf(outputTopics.values()));
             backPressure = new BackPressure(limits, dispatcher::abandonedStages, () -> transactions.stateBytes());
             inputStatus = new InputStatus(status);
             transactions = new Transactions(settings, clients, partitions, this::stopRequested, metrics,
@@ -274,9 +276,7 @@ public final class PollLoop<K, V> implements Runnable {
             dispatcher.submitAll(batch);
         }
         transactions.finishCommit(false);
-        if (state != null) {
-            partitions.resumeRestored();
-        }
+        partitions.resumeReady();
         drainCompletions();
         advanceAll();
         String commitReason = schedule.due(consumer);

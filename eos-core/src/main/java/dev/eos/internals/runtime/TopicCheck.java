@@ -1,6 +1,7 @@
 package dev.eos.internals.runtime;
 
 import dev.eos.FailureAction;
+import dev.eos.TransactionalSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,8 @@ public final class TopicCheck {
         missingIn.removeAll(existing);
         List<String> missingOut = new ArrayList<>(outputs);
         missingOut.removeAll(existing);
-        String dlq = settings.failureAction() == FailureAction.DEAD_LETTER ? settings.deadLetterTopic() : null;
+        String dlq = settings.failureAction() == FailureAction.DEAD_LETTER
+                && !TransactionalSink.DEAD_LETTERS.equals(settings.deadLetterTopic()) ? settings.deadLetterTopic() : null;
         boolean missingDlq = dlq != null && !existing.contains(dlq);
         if (missingIn.isEmpty() && missingOut.isEmpty() && !missingDlq) {
             return true;

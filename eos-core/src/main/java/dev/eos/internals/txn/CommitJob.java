@@ -1,19 +1,26 @@
 package dev.eos.internals.txn;
 
+import dev.eos.internals.exec.Work;
 import dev.eos.internals.state.TransactionWrites;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** A transaction handed to the committer thread: its producer, its offsets, its store writes and the outcome. */
+/**
+ * A transaction handed to the committer thread: its producer (null for a sink), its offsets, its store writes, the
+ * records a sink writes, and the outcome.
+ */
 final class CommitJob {
     final ProducerSlot slot;
     final String reason;
     final Map<TopicPartition, OffsetAndMetadata> offsets;
     final int records;
     final TransactionWrites state;
+    /** The records whose results a sink writes in this transaction; null when outputs go to Kafka. */
+    final List<Work> sinkRecords;
     final long startNanos = System.nanoTime();
     private final CountDownLatch done = new CountDownLatch(1);
     /** Every output of the transaction is in the log: outputs of the next one may follow them. */
@@ -21,12 +28,13 @@ final class CommitJob {
     volatile Throwable error;
 
     CommitJob(ProducerSlot slot, String reason, Map<TopicPartition, OffsetAndMetadata> offsets, int records,
-            TransactionWrites state) {
+            TransactionWrites state, List<Work> sinkRecords) {
         this.slot = slot;
         this.reason = reason;
         this.offsets = offsets;
         this.records = records;
         this.state = state;
+        this.sinkRecords = sinkRecords;
     }
 
     void finish(Throwable outcome) {

@@ -5,7 +5,9 @@ import dev.eos.internals.exec.Work;
 import dev.eos.internals.state.StateWrites;
 import dev.eos.internals.state.TransactionWrites;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -40,13 +42,19 @@ final class OpenTransaction {
     private final String app;
     /** The held outputs of coalesced topics, or null when the pipeline has none. */
     private final CoalescedOutputs coalesced;
+    /** For a sink (no producer): the records sent, whose results the sink writes at commit; else null. */
+    final List<Work> kept;
 
     /**
      * Begins a transaction on {@code slot}; {@code tag} is the transaction header's value, or null for none;
-     * {@code coalesced} holds the outputs of coalesced topics, or is null.
+     * {@code coalesced} holds the outputs of coalesced topics, or is null. A null {@code slot} keeps the records for
+     * a sink instead of sending them.
      */
     OpenTransaction(ProducerSlot slot, String tag, RejectedOutputProbe probe, String app, CoalescedOutputs coalesced) {
-        slot.producer.beginTransaction();
+        if (slot != null) {
+            slot.producer.beginTransaction();
+        }
+        this.kept = slot == null ? new ArrayList<>() : null;
         this.slot = slot;
         this.coalesced = coalesced;
         this.tag = tag == null ? null : tag.getBytes(StandardCharsets.UTF_8);
@@ -56,8 +64,10 @@ final class OpenTransaction {
 
     /** Sends the outputs of a completed record; its offset is consumed by this transaction. */
     void send(Work w) {
-        Exception suspicion = probe.takeSuspicion(w);
-        if (suspicion != null && sendError.get() == null) {
+        Exception suspicion = kept == null ? probe.takeSuspicion(w) : null;
+        if (kept != null) {
+            kept.add(w);
+        } else if (suspicion != null && sendError.get() == null) {
             sendAlone(w, suspicion);
         } else {
             send(w, null);

@@ -2,6 +2,9 @@ package dev.eos.internals.txn;
 
 import dev.eos.EosConfig;
 import dev.eos.OutputTopic;
+import dev.eos.SinkFencedException;
+import dev.eos.TransactionalSink;
+import dev.eos.internals.exec.Declared;
 import dev.eos.internals.exec.Work;
 import dev.eos.internals.metrics.PipelineMetrics;
 import dev.eos.internals.runtime.KafkaClients;
@@ -10,8 +13,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -25,14 +26,15 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline's transactions: two transactional producers, the open transaction, and the commit running on the
- * committer thread ({@code eos-<app>-commit}) through the {@link CommitProtocol}. Used by the poll thread only,
- * except the committer's job.
+ * The pipeline's transactions: two transactional producers (none when the results go to a
+ * {@link TransactionalSink}), the open transaction, and the commit running on the {@link Committer} thread through
+ * the {@link CommitProtocol}. Used by the poll thread only, except the committer's job.
  *
  * <p>Transactions overlap: while one commits on the committer thread, outputs go into a new transaction of the
  * other producer, once the committing transaction's outputs are all written ({@link #sendRoom()}), so outputs stay
@@ -49,6 +51,9 @@ public final class Transactions {
 
         /** Transactions were aborted: every partition must go back to its committed position. */
         void onAborted(boolean fenced);
+
+        /** The sink refused a commit: another owner holds these partitions now (called before onAborted). */
+        void onSinkFenced(Set<TopicPartition> partitions);
     }
 
     private static final Logger log = LoggerFactory.getLogger(Transactions.class);
@@ -60,16 +65,14 @@ public final class Transactions {
     private final ProducerSlot[] slots = new ProducerSlot[2];
     private final RejectedOutputProbe probe = new RejectedOutputProbe();
     private final boolean transactionHeader;
-    private final CommitProtocol protocol;
+    private final Committer committer;
+    /** Where the results go instead of Kafka, or null. */
+    private final TransactionalSink sink;
     private final SinkTopics sinks;
     /** The coalesced output topics (empty: none). */
     private final Set<String> coalescedTopics;
-    private ExecutorService committer;
+    /** The producer of the next transaction; null for a sink. */
     private ProducerSlot current;
-    /** The commit running on the committer thread, or null. */
-    private CommitJob committing;
-    /** When the last commit was handed to the committer (poll thread); start-up counts as one. */
-    private long lastCommitStartNanos = System.nanoTime();
     private volatile boolean abandoned;
 
     /** The transaction outputs go into, or null. */
@@ -80,7 +83,8 @@ public final class Transactions {
 
     /**
      * @param sinks the topics written to, checked when a send fails as if one were deleted (null: not checked)
-     * @param outputs the output topics; of a coalesced one a transaction writes the latest value per key only
+     * @param outputs the output topics; of a coalesced one a transaction writes the latest value per key only; a
+     *     sink among them takes every result instead of the producers
      */
     public Transactions(Settings settings, KafkaClients clients, Listener listener, BooleanSupplier stopRequested,
             PipelineMetrics metrics, SinkTopics sinks, Collection<OutputTopic<?, ?>> outputs) {
@@ -92,24 +96,27 @@ public final class Transactions {
         this.listener = listener;
         this.metrics = metrics;
         this.transactionHeader = settings.transactionHeader();
-        for (int i = 0; i < slots.length; i++) {
+        this.sink = Declared.sinkOf(outputs);
+        for (int i = 0; i < slots.length && sink == null; i++) {
             slots[i] = new ProducerSlot(i, settings.transactionalId(i), app, settings.producerConfigs(i), clients,
                     stopRequested, metrics);
         }
         current = slots[0];
-        protocol = new KafkaTransactionCommit(app, () -> abandoned);
+        committer = new Committer(app, sink == null ? new KafkaTransactionCommit(app, () -> abandoned)
+                : new SinkCommit(sink), () -> abandoned);
     }
 
-    /** Creates both producers and the committer thread. */
-    public void start() {
-        for (ProducerSlot s : slots) {
-            s.open();
+    /** Creates both producers (or opens the sink) and the committer thread. */
+    public void start() throws Exception {
+        if (sink != null) {
+            sink.open(app, settings.failureAction(), metrics.registry());
         }
-        committer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "eos-" + app + "-commit");
-            t.setDaemon(true);
-            return t;
-        });
+        for (ProducerSlot s : slots) {
+            if (s != null) {
+                s.open();
+            }
+        }
+        committer.start();
     }
 
     public boolean isOpen() {
@@ -122,7 +129,7 @@ public final class Transactions {
 
     /** Milliseconds since the last commit started (since start-up when none has). */
     public long sinceLastCommitMs() {
-        return (System.nanoTime() - lastCommitStartNanos) / 1_000_000L;
+        return committer.sinceLastStartMs();
     }
 
     public int openRecords() {
@@ -130,7 +137,7 @@ public final class Transactions {
     }
 
     public boolean isCommitting() {
-        return committing != null;
+        return committer.running() != null;
     }
 
     /**
@@ -156,7 +163,7 @@ public final class Transactions {
      * folded or aborted. Poll thread.
      */
     public long stateBytes() {
-        CommitJob job = committing;
+        CommitJob job = committer.running();
         return (open == null ? 0 : open.state.bytes()) + (job == null || job.state == null ? 0 : job.state.bytes());
     }
 
@@ -167,7 +174,7 @@ public final class Transactions {
      * {@code buffer.memory} blocks the poll thread; the records that wait count against max.in.flight.*).
      */
     public int sendRoom() {
-        CommitJob job = committing;
+        CommitJob job = committer.running();
         if (job == null) {
             return Integer.MAX_VALUE;
         }
@@ -186,7 +193,7 @@ public final class Transactions {
     public void send(Work w) {
         if (open == null) {
             sequence++;
-            open = new OpenTransaction(current, transactionHeader ? current.transactionalId + ":" + current.session
+            open = new OpenTransaction(current, transactionHeader && sink == null ? current.transactionalId + ":" + current.session
                     + ":" + sequence : null, probe, app, coalescedTopics.isEmpty() ? null
                     : new CoalescedOutputs(coalescedTopics, settings.coalesceMaxBytes()));
         }
@@ -200,7 +207,7 @@ public final class Transactions {
      * @param group the consumer's group metadata, read on the poll thread
      */
     public void commit(String reason, Supplier<ConsumerGroupMetadata> group) {
-        if (open == null || committing != null) {
+        if (open == null || committer.running() != null) {
             return;
         }
         long replaced = open.sendCoalesced();
@@ -215,21 +222,11 @@ public final class Transactions {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = open.offsets();
-        ConsumerGroupMetadata metadata = offsets.isEmpty() ? null : group.get();
-        CommitJob job = new CommitJob(current, reason, offsets, open.records, open.state);
-        committing = job;
-        lastCommitStartNanos = System.nanoTime();
+        ConsumerGroupMetadata metadata = offsets.isEmpty() || sink != null ? null : group.get();
+        CommitJob job = new CommitJob(current, reason, offsets, open.records, open.state, open.kept);
         current = current == slots[0] ? slots[1] : slots[0];
         clearOpen();
-        committer.execute(() -> {
-            Throwable outcome = null;
-            try {
-                protocol.commit(job, metadata);
-            } catch (Throwable e) {
-                outcome = e;
-            }
-            job.finish(outcome);
-        });
+        committer.submit(job, metadata);
     }
 
     /** Commits the open transaction and waits for the outcome (after any running commit). */
@@ -244,26 +241,10 @@ public final class Transactions {
      * {@link #abandon()}.
      */
     public void finishCommit(boolean wait) {
-        CommitJob job = committing;
+        CommitJob job = committer.takeFinished(wait);
         if (job == null) {
             return;
         }
-        if (!job.isDone()) {
-            if (!wait) {
-                return;
-            }
-            try {
-                while (!job.await(100)) {
-                    if (abandoned) {
-                        throw new StopRequestedException("close timed out while a commit was running");
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StopRequestedException("interrupted while a commit was running");
-            }
-        }
-        committing = null;
         Throwable error = job.error;
         if (error == null) {
             if (log.isDebugEnabled()) {
@@ -304,7 +285,8 @@ public final class Transactions {
             countAbort((KafkaException) failure);
             fenced.replace();
         } else if (failure instanceof AuthorizationException || failure instanceof AuthenticationException
-                || failure instanceof UnsupportedVersionException || !(failure instanceof KafkaException)) {
+                || failure instanceof UnsupportedVersionException || !(failure instanceof KafkaException)
+                || sink != null && !(failure instanceof RetriableException || failure instanceof SinkFencedException)) {
             throw failure instanceof RuntimeException ? (RuntimeException) failure
                     : new KafkaException("Commit failed: " + failure, failure);
         } else {
@@ -314,8 +296,14 @@ public final class Transactions {
             log.warn("[app={}] transaction aborted ({}); rewinding to the committed positions to retry", app,
                     failure.toString());
             if (failed != null) {
-                metrics.aborted(1);
                 failed.abortOrReplace();
+            }
+            if (failed != null || sink != null) {
+                metrics.aborted(1);
+            }
+            if (failure instanceof SinkFencedException) {
+                metrics.fenced();
+                listener.onSinkFenced(((SinkFencedException) failure).partitions());
             }
             abortOpen();
             listener.onAborted(false);
@@ -351,7 +339,9 @@ public final class Transactions {
     public void abortOpen() {
         if (open != null) {
             metrics.aborted(1);
-            current.abortOrReplace();
+            if (current != null) {
+                current.abortOrReplace();
+            }
         }
         clearOpen();
     }
@@ -379,10 +369,11 @@ public final class Transactions {
      * left for the broker to abort after transaction.timeout.ms.
      */
     public void close(boolean failed) {
-        if (committer != null) {
-            committer.shutdownNow();
+        committer.shutdown();
+        if (sink != null) {
+            sink.close();
         }
-        if (failed && open != null && !abandoned && current.producer != null) {
+        if (failed && open != null && !abandoned && current != null && current.producer != null) {
             try {
                 current.producer.abortTransaction();
             } catch (RuntimeException e) {
@@ -391,7 +382,9 @@ public final class Transactions {
         }
         Duration timeout = failed || abandoned ? Duration.ZERO : Duration.ofSeconds(10);
         for (ProducerSlot s : slots) {
-            s.close(timeout);
+            if (s != null) {
+                s.close(timeout);
+            }
         }
         open = null;
     }

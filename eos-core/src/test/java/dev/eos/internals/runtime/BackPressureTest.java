@@ -25,7 +25,7 @@ class BackPressureTest {
     void shouldCountAbandonedStagesAgainstTheRecordLimit() {
         MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
         consumer.assign(List.of(P0, P1));
-        PartitionTasks tasks = new PartitionTasks("app", new LiveStatus(), null, consumer, null);
+        PartitionTasks tasks = new PartitionTasks("app", new LiveStatus(), null, consumer, null, null);
         tasks.assigned(List.of(P0, P1));
         PartitionTracker t0 = tasks.trackerFor(tasks.task(P0));
         for (int i = 0; i < 5; i++) {
@@ -54,7 +54,7 @@ class BackPressureTest {
     void shouldCountSentStoreWritesAgainstTheByteLimitUntilTheyAreFolded() {
         MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
         consumer.assign(List.of(P0, P1));
-        PartitionTasks tasks = new PartitionTasks("app", new LiveStatus(), null, consumer, null);
+        PartitionTasks tasks = new PartitionTasks("app", new LiveStatus(), null, consumer, null, null);
         tasks.assigned(List.of(P0, P1));
         PartitionTracker t0 = tasks.trackerFor(tasks.task(P0));
         t0.add(new Work(new ConsumerRecord<>("in", 0, 0, new byte[1], new byte[1_000]), P0, t0.epoch, null));

@@ -40,7 +40,7 @@ class InputStatusTest {
 
         LiveStatus live = new LiveStatus();
         live.lag = 7;
-        new InputStatus(live).refresh(new PartitionTasks("app", live, null, consumer, null), consumer,
+        new InputStatus(live).refresh(new PartitionTasks("app", live, null, consumer, null, null), consumer,
                 new BackPressure(new InFlightLimits(1000, 1 << 20), () -> 0, () -> 0), null, LiveStatus.REFRESH_MS + 1);
         assertThat(live.lag).isEqualTo(-1);
         assertThat(consumer.assignment()).isEqualTo(Set.of(P0, P1));
