@@ -43,6 +43,12 @@ class JdbcSinkIT {
 
     private static Pipeline<String, String> pipeline(KafkaCluster kafka, String app, String instance, String topic,
             Ledger ledger, Map<String, Object> config) {
+        return pipeline(kafka, app, instance, topic, ledger, config, 0);
+    }
+
+    /** A ledger pipeline whose processor takes {@code sleepMs} per record (so that faults land mid-stream). */
+    private static Pipeline<String, String> pipeline(KafkaCluster kafka, String app, String instance, String topic,
+            Ledger ledger, Map<String, Object> config, long sleepMs) {
         JdbcSink sink = JdbcSink.builder(pg.dataSource()).offsetsTable(app + "_offsets")
                 .deadLetterTable(app + "_dead_letters").build();
         Map<String, Object> settings = new HashMap<>(Map.of(EosConfig.COMMIT_INTERVAL_MS_CONFIG, 200,
@@ -51,7 +57,12 @@ class JdbcSinkIT {
         settings.putAll(config);
         return sink.pipeline(Pipeline.builder(Serdes.String(), Serdes.String())
                 .bootstrapServers(kafka.bootstrapServers()).applicationId(app).instanceId(instance)
-                .inputTopics(topic).config(settings), (record, sql) -> ledger.apply(record.value(), sql));
+                .inputTopics(topic).config(settings), (record, sql) -> {
+                    if (sleepMs > 0) {
+                        Thread.sleep(sleepMs);
+                    }
+                    ledger.apply(record.value(), sql);
+                });
     }
 
     @Test
@@ -62,21 +73,23 @@ class JdbcSinkIT {
         kafka.createTopics(4, topic);
         Ledger ledger = new Ledger(pg.dataSource(), app);
         ledger.create(50, 1_000_000);
-        List<String> sent = Ledger.produce(kafka.bootstrapServers(), topic, 0, 6000, 50, op -> 1 + op % 13);
+        int n = 12_000;
+        List<String> sent = Ledger.produce(kafka.bootstrapServers(), topic, 0, n, 50, op -> 1 + op % 13);
 
-        Pipeline<String, String> a = pipeline(kafka, app, "a", topic, ledger, Map.of());
-        Pipeline<String, String> b = pipeline(kafka, app, "b", topic, ledger, Map.of());
-        Pipeline<String, String> c = pipeline(kafka, app, "c", topic, ledger, Map.of());
+        Pipeline<String, String> a = pipeline(kafka, app, "a", topic, ledger, Map.of(), 1);
+        Pipeline<String, String> b = pipeline(kafka, app, "b", topic, ledger, Map.of(), 1);
+        Pipeline<String, String> c = pipeline(kafka, app, "c", topic, ledger, Map.of(), 1);
         try {
             a.start();
-            await("a applied 1,500 transfers", () -> ledger.appliedCount() >= 1500);
+            await("a applied 2,000 transfers", () -> ledger.appliedCount() >= 2000);
             b.start();
-            await("a and b applied 3,000 transfers", () -> ledger.appliedCount() >= 3000);
+            await("a and b applied 4,000 transfers", () -> ledger.appliedCount() >= 4000);
             a.close(Duration.ofMillis(1)); // gives up on its running commit at once: its work is taken over
+            await("b applied 6,000 transfers", () -> ledger.appliedCount() >= 6000);
             pg.restart(); // every connection breaks, a commit may be cut in the middle
-            await("b applied 4,500 transfers after the restart", () -> ledger.appliedCount() >= 4500);
+            await("b applied 8,000 transfers after the restart", () -> ledger.appliedCount() >= 8000);
             c.start();
-            await("all 6,000 transfers applied", () -> ledger.appliedCount() >= 6000);
+            await("all transfers applied", () -> ledger.appliedCount() >= n);
             Thread.sleep(1500); // anything applied twice would show by now
         } finally {
             b.close(Duration.ofSeconds(30));
@@ -86,7 +99,7 @@ class JdbcSinkIT {
         assertThat(b.state()).isEqualTo(Pipeline.State.STOPPED);
         assertThat(c.state()).isEqualTo(Pipeline.State.STOPPED);
         assertThat(ledger.appliedTwice()).as("transfers applied more than once").isEmpty();
-        assertThat(ledger.appliedCount()).isEqualTo(6000);
+        assertThat(ledger.appliedCount()).isEqualTo(n);
         assertThat(ledger.balances()).isEqualTo(Ledger.expected(sent, 50, 1_000_000, Set.of()));
         Map<String, Long> positions = ledger.query("SELECT topic || '-' || partition, next_offset FROM " + app
                 + "_offsets WHERE application = '" + app + "'");
