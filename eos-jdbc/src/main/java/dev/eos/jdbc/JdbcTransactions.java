@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * The database side of a JDBC sink pipeline: claims partitions in the offsets table, reads their positions, and
  * commits each batch of records in one database transaction: their statements in order (consecutive statements
  * with the same text as one JDBC batch), their dead letters, and the offsets, updated only where this instance's
- * owner epoch still holds. A constraint violation is pinned on its record by running the batch again with a
- * savepoint per record; that record takes {@code failure.action}. A transient failure (serialization, deadlock,
+ * owner epoch still holds. A constraint violation is pinned on its record by running the batch again behind
+ * savepoints (see {@link #writePinned}); that record takes {@code failure.action}. A transient failure (serialization, deadlock,
  * lost connection) rolls back, waits a backoff and asks the pipeline to rewind. The commit connection is kept
  * between commits and replaced after any failure; claims and reads take a connection of their own.
  */
@@ -124,7 +124,7 @@ final class JdbcTransactions implements TransactionalSink {
                 }
                 metrics.rolledBack("constraint");
                 log.info("[app={}] a statement violated a constraint ({}); running the batch of {} record(s) again "
-                        + "with a savepoint per record to find which", app, SqlErrors.reason(e).getMessage(),
+                        + "behind savepoints to find which", app, SqlErrors.reason(e).getMessage(),
                         records.size());
                 written = writePinned(c, records, work);
             }
@@ -138,7 +138,8 @@ final class JdbcTransactions implements TransactionalSink {
             }
             c.commit();
             backoffMs = 0;
-            metrics.committed(System.nanoTime() - t0, written.statements, written.rows, dead + written.pinned);
+            metrics.committed(System.nanoTime() - t0, written.statements, written.rows,
+                    dead + (failureAction == FailureAction.DEAD_LETTER ? written.pinned : 0));
         } catch (SQLException e) {
             String cause = SqlErrors.cause(e);
             metrics.rolledBack(cause);
@@ -173,7 +174,7 @@ final class JdbcTransactions implements TransactionalSink {
         return out;
     }
 
-    /** What a transaction's statements did: statements run, rows changed, records pinned as dead letters. */
+    /** What a transaction's statements did: statements run, rows changed, records that took the failure action. */
     private record Written(long statements, long rows, long pinned) {
     }
 
@@ -190,54 +191,74 @@ final class JdbcTransactions implements TransactionalSink {
     }
 
     /**
-     * Runs the records one at a time, each behind a savepoint: a record whose statements violate a constraint is
-     * rolled back to its savepoint and takes the failure action (a dead letter in this transaction, a skip, or a stop).
+     * Runs the records again to find the ones that violate a constraint, with the outcome of a savepoint per record
+     * in input order: a group of consecutive records runs as one batch behind a savepoint; a group that fails is
+     * rolled back to it and split in two, down to the single record at fault, which takes the failure action (a dead
+     * letter in this transaction, a skip, or a stop). Each record is applied after every earlier record that was
+     * kept, as if one savepoint per record ran, in about log2(records) batches per violating record.
      */
     private Written writePinned(Connection c, List<? extends Record> records, List<List<Statements>> work)
             throws SQLException {
-        long statements = 0;
-        long rows = 0;
-        long pinned = 0;
-        for (int i = 0; i < records.size(); i++) {
-            ConsumerRecord<byte[], byte[]> input = records.get(i).input();
-            Savepoint sp = c.setSavepoint();
-            Batcher b = new Batcher(c);
-            try {
+        long[] totals = new long[3]; // statements, rows, pinned
+        pin(c, records, work, 0, records.size(), totals);
+        return new Written(totals[0], totals[1], totals[2]);
+    }
+
+    private void pin(Connection c, List<? extends Record> records, List<List<Statements>> work, int from, int to,
+            long[] totals) throws SQLException {
+        if (from >= to) {
+            return;
+        }
+        Savepoint sp = c.setSavepoint();
+        Batcher b = new Batcher(c);
+        try {
+            for (int i = from; i < to; i++) {
                 for (Statements s : work.get(i)) {
                     b.add(s);
                 }
-                b.flush();
-                c.releaseSavepoint(sp);
-                statements += b.statements;
-                rows += b.rows;
-            } catch (SQLException e) {
-                if (!SqlErrors.isConstraintViolation(e)) {
-                    throw e;
-                }
-                c.rollback(sp);
-                SQLException reason = SqlErrors.reason(e);
-                String at = input.topic() + "-" + input.partition() + "@" + input.offset();
-                switch (failureAction) {
-                    case DEAD_LETTER:
-                        log.warn("[app={}] record {} violates a constraint of the database, writing it to {}: {}", app,
-                                at, deadLetters.name(), reason.getMessage());
-                        Batcher d = new Batcher(c);
-                        d.add(deadLetters.insert(app, input, reason));
-                        d.flush();
-                        pinned++;
-                        break;
-                    case SKIP:
-                        log.warn("[app={}] record {} violates a constraint of the database, skipping it: {}", app, at,
-                                reason.getMessage());
-                        break;
-                    default:
-                        throw new ProcessingException("The database refused the statements of the record (a "
-                                + "constraint violation): " + reason.getMessage(), input.topic(), input.partition(),
-                                input.offset(), reason);
-                }
             }
+            b.flush();
+            c.releaseSavepoint(sp);
+            totals[0] += b.statements;
+            totals[1] += b.rows;
+            return;
+        } catch (SQLException e) {
+            if (!SqlErrors.isConstraintViolation(e)) {
+                throw e;
+            }
+            c.rollback(sp);
+            if (to - from > 1) {
+                int mid = (from + to) >>> 1;
+                pin(c, records, work, from, mid, totals);
+                pin(c, records, work, mid, to, totals);
+                return;
+            }
+            takeFailureAction(c, records.get(from).input(), SqlErrors.reason(e));
+            totals[2]++;
         }
-        return new Written(statements, rows, pinned);
+    }
+
+    /** A record the database refuses on its own takes {@code failure.action}. */
+    private void takeFailureAction(Connection c, ConsumerRecord<byte[], byte[]> input, SQLException reason)
+            throws SQLException {
+        String at = input.topic() + "-" + input.partition() + "@" + input.offset();
+        switch (failureAction) {
+            case DEAD_LETTER:
+                log.warn("[app={}] record {} violates a constraint of the database, writing it to {}: {}", app, at,
+                        deadLetters.name(), reason.getMessage());
+                Batcher d = new Batcher(c);
+                d.add(deadLetters.insert(app, input, reason));
+                d.flush();
+                break;
+            case SKIP:
+                log.warn("[app={}] record {} violates a constraint of the database, skipping it: {}", app, at,
+                        reason.getMessage());
+                break;
+            default:
+                throw new ProcessingException("The database refused the statements of the record (a constraint "
+                        + "violation): " + reason.getMessage(), input.topic(), input.partition(), input.offset(),
+                        reason);
+        }
     }
 
     /** Runs statements, gathering consecutive ones with the same text into one JDBC batch. */

@@ -1,6 +1,7 @@
 package dev.eos.examples.cli;
 
 import dev.eos.examples.Backlog;
+import dev.eos.examples.LedgerPostgres;
 import dev.eos.examples.InputGenerator;
 import dev.eos.examples.MapExample;
 import dev.eos.examples.Verifier;
@@ -44,8 +45,8 @@ final class DemoCommand implements Callable<Integer> {
     String example;
 
     @Option(names = "--records", paramLabel = "N",
-            description = "input records (default 100000 for the map pipeline, 50000 for an example, 2000 for "
-                    + "backlog, written at 40 a second)")
+            description = "input records (default 100000 for the map pipeline, 50000 for an example, 20000 for "
+                    + "ledger-postgres, 2000 for backlog, written at 40 a second)")
     Integer records;
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "6", description = "partitions per topic")
@@ -56,6 +57,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "an existing cluster to use")
     String bootstrap;
+
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "the PostgreSQL database of ledger-postgres (default: a local server, started and deleted)")
+    String jdbcUrl;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "workers serve Prometheus metrics on PORT, PORT+1, ... (map pipeline)")
@@ -69,6 +74,9 @@ final class DemoCommand implements Callable<Integer> {
         Ranges.check(spec, "--metrics-port", metricsPort, 1, 65_000);
         if (Backlog.NAME.equals(example)) {
             return BacklogDemo.run(records == null ? 2_000 : records, 40, partitions, bootstrap);
+        }
+        if (LedgerPostgres.NAME.equals(example)) {
+            return LedgerDemo.run(records == null ? 20_000 : records, partitions, workers, bootstrap, jdbcUrl);
         }
         if (example != null) {
             return ExampleDemo.run(ExampleNames.resolve(spec, example), records == null ? 50_000 : records,

@@ -11,7 +11,9 @@ final class ExampleNames implements Iterable<String> {
 
     @Override
     public Iterator<String> iterator() {
-        return new TreeSet<>(Example.all().keySet()).iterator();
+        TreeSet<String> names = new TreeSet<>(Example.all().keySet());
+        names.add(dev.eos.examples.LedgerPostgres.NAME);
+        return names.iterator();
     }
 
     /** The example called {@code name}. @throws ParameterException naming the known ones */

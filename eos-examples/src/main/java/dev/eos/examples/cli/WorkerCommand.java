@@ -1,6 +1,7 @@
 package dev.eos.examples.cli;
 
 import dev.eos.Pipeline;
+import dev.eos.examples.LedgerPostgres;
 import dev.eos.examples.MapExample;
 import dev.eos.examples.MetricsEndpoint;
 import java.nio.file.Path;
@@ -89,6 +90,9 @@ final class WorkerCommand implements Callable<Integer> {
             description = "run that example's pipelines instead: ${COMPLETION-CANDIDATES}")
     String example;
 
+    @Option(names = "--jdbc-url", paramLabel = "URL", description = "the database of " + LedgerPostgres.NAME)
+    String jdbcUrl;
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "state.dir of stateful pipelines")
     Path stateDir;
 
@@ -155,6 +159,13 @@ final class WorkerCommand implements Callable<Integer> {
             }
             pipelines = List.of(MapExample.pipeline(bootstrap, app, instance, input, output, extra, maxSleepMs,
                     poisonEvery, metrics == null ? null : metrics.registry(), variants()));
+        } else if (example.equals(LedgerPostgres.NAME)) {
+            if (jdbcUrl == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--jdbc-url is required with --example " + LedgerPostgres.NAME);
+            }
+            pipelines = List.of(new LedgerPostgres(app, LedgerPostgres.dataSource(jdbcUrl)).pipeline(bootstrap,
+                    instance, extra));
         } else {
             pipelines = ExampleNames.resolve(spec, example).pipelines(bootstrap, app, instance, extra);
         }
