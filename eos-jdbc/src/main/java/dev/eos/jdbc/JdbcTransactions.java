@@ -1,14 +1,11 @@
 package dev.eos.jdbc;
 
 import dev.eos.FailureAction;
-import dev.eos.ProcessingException;
 import dev.eos.SinkFencedException;
 import dev.eos.TransactionalSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -25,10 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The database side of a JDBC sink pipeline: claims partitions in the offsets table, reads their positions, and
- * commits each batch of records in one database transaction: their statements in order (consecutive statements
- * with the same text as one JDBC batch), their dead letters, and the offsets, updated only where this instance's
- * owner epoch still holds. A constraint violation is pinned on its record by running the batch again behind
- * savepoints (see {@link #writePinned}); that record takes {@code failure.action}. A transient failure (serialization, deadlock,
+ * commits each batch of records in one database transaction: their statements and dead letters, written by the
+ * {@link RecordWriter} (which pins a constraint violation on its record), and the offsets, updated only where this
+ * instance's owner epoch still holds. A transient failure (serialization, deadlock,
  * lost connection) rolls back, waits a backoff and asks the pipeline to rewind. The commit connection is kept
  * between commits and replaced after any failure; claims and reads take a connection of their own.
  */
@@ -48,6 +43,7 @@ final class JdbcTransactions implements TransactionalSink {
     private final Map<TopicPartition, Long> epochs = new ConcurrentHashMap<>();
     private String app;
     private FailureAction failureAction;
+    private RecordWriter writer;
     private JdbcMetrics metrics = new JdbcMetrics(null, "");
     /** The committer thread's connection, or null after a failure. */
     private Connection connection;
@@ -67,6 +63,7 @@ final class JdbcTransactions implements TransactionalSink {
     public void open(String applicationId, FailureAction action, MeterRegistry registry) throws SQLException {
         this.app = applicationId;
         this.failureAction = action;
+        this.writer = new RecordWriter(applicationId, action, deadLetters);
         this.metrics = new JdbcMetrics(registry, applicationId);
         if (createTables) {
             try (Connection c = dataSource.getConnection()) {
@@ -114,9 +111,9 @@ final class JdbcTransactions implements TransactionalSink {
         Connection c = null;
         try {
             c = connection();
-            Written written;
+            RecordWriter.Written written;
             try {
-                written = write(c, work);
+                written = writer.write(c, work);
             } catch (SQLException e) {
                 rollbackQuietly(c);
                 if (!SqlErrors.isConstraintViolation(e)) {
@@ -126,7 +123,7 @@ final class JdbcTransactions implements TransactionalSink {
                 log.info("[app={}] a statement violated a constraint ({}); running the batch of {} record(s) again "
                         + "behind savepoints to find which", app, SqlErrors.reason(e).getMessage(),
                         records.size());
-                written = writePinned(c, records, work);
+                written = writer.writePinned(c, records, work);
             }
             Set<TopicPartition> fenced = offsets.update(c, app, nextOffsets, epochs);
             if (!fenced.isEmpty()) {
@@ -138,8 +135,8 @@ final class JdbcTransactions implements TransactionalSink {
             }
             c.commit();
             backoffMs = 0;
-            metrics.committed(System.nanoTime() - t0, written.statements, written.rows,
-                    dead + (failureAction == FailureAction.DEAD_LETTER ? written.pinned : 0));
+            metrics.committed(System.nanoTime() - t0, written.statements(), written.rows(),
+                    dead + (failureAction == FailureAction.DEAD_LETTER ? written.refused() : 0));
         } catch (SQLException e) {
             String cause = SqlErrors.cause(e);
             metrics.rolledBack(cause);
@@ -172,137 +169,6 @@ final class JdbcTransactions implements TransactionalSink {
             }
         }
         return out;
-    }
-
-    /** What a transaction's statements did: statements run, rows changed, records that took the failure action. */
-    private record Written(long statements, long rows, long pinned) {
-    }
-
-    /** Runs every record's statements in order, consecutive ones with the same text as one batch. */
-    private Written write(Connection c, List<List<Statements>> work) throws SQLException {
-        Batcher b = new Batcher(c);
-        for (List<Statements> record : work) {
-            for (Statements s : record) {
-                b.add(s);
-            }
-        }
-        b.flush();
-        return new Written(b.statements, b.rows, 0);
-    }
-
-    /**
-     * Runs the records again to find the ones that violate a constraint, with the outcome of a savepoint per record
-     * in input order: a group of consecutive records runs as one batch behind a savepoint; a group that fails is
-     * rolled back to it and split in two, down to the single record at fault, which takes the failure action (a dead
-     * letter in this transaction, a skip, or a stop). Each record is applied after every earlier record that was
-     * kept, as if one savepoint per record ran, in about log2(records) batches per violating record.
-     */
-    private Written writePinned(Connection c, List<? extends Record> records, List<List<Statements>> work)
-            throws SQLException {
-        long[] totals = new long[3]; // statements, rows, pinned
-        pin(c, records, work, 0, records.size(), totals);
-        return new Written(totals[0], totals[1], totals[2]);
-    }
-
-    private void pin(Connection c, List<? extends Record> records, List<List<Statements>> work, int from, int to,
-            long[] totals) throws SQLException {
-        if (from >= to) {
-            return;
-        }
-        Savepoint sp = c.setSavepoint();
-        Batcher b = new Batcher(c);
-        try {
-            for (int i = from; i < to; i++) {
-                for (Statements s : work.get(i)) {
-                    b.add(s);
-                }
-            }
-            b.flush();
-            c.releaseSavepoint(sp);
-            totals[0] += b.statements;
-            totals[1] += b.rows;
-            return;
-        } catch (SQLException e) {
-            if (!SqlErrors.isConstraintViolation(e)) {
-                throw e;
-            }
-            c.rollback(sp);
-            if (to - from > 1) {
-                int mid = (from + to) >>> 1;
-                pin(c, records, work, from, mid, totals);
-                pin(c, records, work, mid, to, totals);
-                return;
-            }
-            takeFailureAction(c, records.get(from).input(), SqlErrors.reason(e));
-            totals[2]++;
-        }
-    }
-
-    /** A record the database refuses on its own takes {@code failure.action}. */
-    private void takeFailureAction(Connection c, ConsumerRecord<byte[], byte[]> input, SQLException reason)
-            throws SQLException {
-        String at = input.topic() + "-" + input.partition() + "@" + input.offset();
-        switch (failureAction) {
-            case DEAD_LETTER:
-                log.warn("[app={}] record {} violates a constraint of the database, writing it to {}: {}", app, at,
-                        deadLetters.name(), reason.getMessage());
-                Batcher d = new Batcher(c);
-                d.add(deadLetters.insert(app, input, reason));
-                d.flush();
-                break;
-            case SKIP:
-                log.warn("[app={}] record {} violates a constraint of the database, skipping it: {}", app, at,
-                        reason.getMessage());
-                break;
-            default:
-                throw new ProcessingException("The database refused the statements of the record (a constraint "
-                        + "violation): " + reason.getMessage(), input.topic(), input.partition(), input.offset(),
-                        reason);
-        }
-    }
-
-    /** Runs statements, gathering consecutive ones with the same text into one JDBC batch. */
-    private static final class Batcher {
-        private final Connection c;
-        private PreparedStatement ps;
-        private String sql;
-        long statements;
-        long rows;
-
-        Batcher(Connection c) {
-            this.c = c;
-        }
-
-        void add(Statements s) throws SQLException {
-            for (Statements.Statement st : s.list()) {
-                if (!st.sql().equals(sql)) {
-                    flush();
-                    ps = c.prepareStatement(st.sql());
-                    sql = st.sql();
-                }
-                List<Object> params = st.params();
-                for (int i = 0; i < params.size(); i++) {
-                    Parameters.bind(ps, i + 1, params.get(i));
-                }
-                ps.addBatch();
-                statements++;
-            }
-        }
-
-        void flush() throws SQLException {
-            if (ps == null) {
-                return;
-            }
-            try {
-                for (int n : ps.executeBatch()) {
-                    rows += Math.max(0, n);
-                }
-            } finally {
-                ps.close();
-                ps = null;
-                sql = null;
-            }
-        }
     }
 
     private Connection connection() throws SQLException {

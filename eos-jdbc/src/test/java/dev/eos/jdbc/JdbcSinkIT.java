@@ -114,30 +114,67 @@ class JdbcSinkIT {
         String topic = app + "-transfers";
         kafka.createTopics(2, topic);
         Ledger ledger = new Ledger(pg.dataSource(), app);
-        ledger.create(20, 10_000);
-        Set<Long> overdraws = Set.of(17L, 230L, 231L, 599L);
-        List<String> sent = Ledger.produce(kafka.bootstrapServers(), topic, 0, 600, 20,
+        ledger.create(20, 100_000);
+        Set<Long> overdraws = new java.util.HashSet<>(Set.of(17L, 230L, 231L, 599L));
+        for (long op = 1000; op < 20_000; op += 701) {
+            overdraws.add(op);
+        }
+        int n = 20_000;
+        List<String> sent = Ledger.produce(kafka.bootstrapServers(), topic, 0, n, 20,
                 op -> overdraws.contains((long) op) ? 1_000_000 : 1);
         Pipeline<String, String> p = pipeline(kafka, app, "a", topic, ledger,
                 Map.of(EosConfig.FAILURE_ACTION_CONFIG, FailureAction.DEAD_LETTER.name()));
         try {
             p.start();
             await("every transfer applied or dead-lettered", () -> ledger.appliedCount()
-                    + ledger.scalar("SELECT count(*) FROM " + app + "_dead_letters") >= 600);
+                    + ledger.scalar("SELECT count(*) FROM " + app + "_dead_letters") >= n);
             Thread.sleep(1000);
         } finally {
             assertThat(p.close(Duration.ofSeconds(30))).isTrue();
         }
         assertThat(p.state()).isEqualTo(Pipeline.State.STOPPED);
         assertThat(ledger.appliedTwice()).isEmpty();
-        assertThat(ledger.appliedCount()).isEqualTo(600 - overdraws.size());
+        assertThat(ledger.appliedCount()).isEqualTo(n - overdraws.size());
         Map<String, Long> dead = ledger.query("SELECT split_part(convert_from(record_value, 'UTF8'), ',', 1), "
                 + "count(*) FROM " + app + "_dead_letters WHERE exception_message LIKE "
                 + "'%violates check constraint%' GROUP BY 1");
         assertThat(dead).containsOnlyKeys(overdraws.stream().map(String::valueOf).toList()).allSatisfy(
                 (op, count) -> assertThat(count).as("dead letters of op " + op).isEqualTo(1));
-        assertThat(ledger.balances()).isEqualTo(Ledger.expected(sent, 20, 10_000, overdraws));
-        assertThat(ledger.scalar("SELECT sum(balance) FROM " + ledger.balances)).isEqualTo(20 * 10_000);
+        assertThat(ledger.balances()).isEqualTo(Ledger.expected(sent, 20, 100_000, overdraws));
+        assertThat(ledger.scalar("SELECT sum(balance) FROM " + ledger.balances)).isEqualTo(20 * 100_000);
+    }
+
+    @Test
+    void shouldStopOnAConstraintViolationNamingTheRecordAndCommitNothingOfItsTransaction(KafkaCluster kafka)
+            throws Exception {
+        String app = "ledger_stop";
+        String topic = app + "-transfers";
+        kafka.createTopics(1, topic);
+        Ledger ledger = new Ledger(pg.dataSource(), app);
+        ledger.create(5, 1_000);
+        Ledger.produce(kafka.bootstrapServers(), topic, 0, 300, 5, op -> op == 250 ? 1_000_000 : 1);
+        java.util.concurrent.CompletableFuture<Throwable> fatal = new java.util.concurrent.CompletableFuture<>();
+        JdbcSink sink = JdbcSink.builder(pg.dataSource()).offsetsTable(app + "_offsets")
+                .deadLetterTable(app + "_dead_letters").build();
+        Pipeline<String, String> p = sink.pipeline(Pipeline.builder(Serdes.String(), Serdes.String())
+                .bootstrapServers(kafka.bootstrapServers()).applicationId(app).inputTopics(topic)
+                .config(EosConfig.COMMIT_MAX_RECORDS_CONFIG, 100).fatalErrorHandler(fatal::complete),
+                (record, sql) -> ledger.apply(record.value(), sql));
+        try {
+            p.start();
+            Throwable cause = fatal.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(cause).isInstanceOf(dev.eos.ProcessingException.class)
+                    .hasMessageContaining("violates check constraint");
+            assertThat(((dev.eos.ProcessingException) cause).offset()).isEqualTo(250);
+        } finally {
+            p.close(Duration.ofSeconds(10));
+        }
+        assertThat(p.state()).isEqualTo(Pipeline.State.FAILED);
+        long applied = ledger.appliedCount();
+        assertThat(applied).as("the transactions before the one of op 250").isLessThan(250);
+        assertThat(ledger.scalar("SELECT max(op_id) FROM " + ledger.applied)).isEqualTo(applied - 1);
+        assertThat(ledger.scalar("SELECT next_offset FROM " + app + "_offsets")).isEqualTo(applied);
+        assertThat(ledger.scalar("SELECT sum(balance) FROM " + ledger.balances)).isEqualTo(5 * 1_000);
     }
 
     private static Map<String, Long> endOffsets(KafkaCluster kafka, String topic, int partitions) {

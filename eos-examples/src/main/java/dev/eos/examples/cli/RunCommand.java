@@ -2,6 +2,7 @@ package dev.eos.examples.cli;
 
 import dev.eos.Pipeline;
 import dev.eos.examples.Example;
+import dev.eos.examples.LedgerPostgres;
 import dev.eos.testkit.KafkaCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Spec;
             "  bank-transfers  balances in a store; transfers move money in two keyed steps",
             "  enrich          orders joined with profiles from a slow, failing HTTP service",
             "  backlog         1 to 5 s per record; the worker pool drains what one thread cannot",
+            "  ledger-postgres transfers applied to PostgreSQL exactly once (eos-jdbc): a local server from Maven",
+            "                  Central's binaries, deleted at the end, or --jdbc-url",
             "  spring-word-count  word count as a Spring Boot application with the starter, in a JVM of its own",
             "                  (its jar is built through ./mvnw on first use; --port for its actuator endpoints)"})
 final class RunCommand implements Callable<Integer> {
@@ -66,6 +69,10 @@ final class RunCommand implements Callable<Integer> {
             description = "state.dir (default: a directory under tmp, deleted at the end)")
     Path stateDir;
 
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "the PostgreSQL database of ledger-postgres (default: a local server, deleted at the end)")
+    String jdbcUrl;
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
             description = "HTTP port of " + SpringSampleRun.NAME + "'s actuator endpoints (default: ${DEFAULT-VALUE})")
     int port;
@@ -76,6 +83,19 @@ final class RunCommand implements Callable<Integer> {
         Ranges.check(spec, "--partitions", partitions, 1, 1000);
         if (name.equals(SpringSampleRun.NAME)) {
             return runSpringSample();
+        }
+        if (name.equals(LedgerPostgres.NAME)) {
+            DemoRun cluster = new DemoRun(bootstrap, true);
+            try {
+                return LedgerRun.run(cluster, runName(name), instance, records, partitions, jdbcUrl);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                cluster.say("eos run " + name + " failed: " + e);
+                return 1;
+            } finally {
+                cluster.close();
+            }
         }
         Example example = ExampleNames.resolve(spec, name);
         String runName = runName(example.name());

@@ -13,14 +13,27 @@ import java.util.function.BooleanSupplier;
  */
 final class RunLoop {
 
+    /** What the loop reports: read for a while, then say it in one line. Used by one thread at a time. */
+    interface Progress extends AutoCloseable {
+        /** Reads what was committed since the last call, for about {@code ms} milliseconds. */
+        void read(long ms);
+
+        /** The progress line. */
+        String line();
+
+        @Override
+        void close();
+    }
+
     /** How often a progress line is printed. */
     private static final long PROGRESS_MS = 5_000;
 
     private final DemoRun cluster;
-    private final RunProgress progress;
+    private final Progress progress;
     private final List<Example.Audit> audits;
 
-    RunLoop(DemoRun cluster, RunProgress progress, List<Example.Audit> audits) {
+    /** @param audits the pairs {@code eos verify} can audit (none: no audit commands are printed) */
+    RunLoop(DemoRun cluster, Progress progress, List<Example.Audit> audits) {
         this.cluster = cluster;
         this.progress = progress;
         this.audits = audits;
@@ -28,6 +41,9 @@ final class RunLoop {
 
     /** Prints the {@code eos verify} commands that audit the committed output. */
     void sayAudits() {
+        if (audits.isEmpty()) {
+            return;
+        }
         cluster.say("audit the committed output with (outputs carry provenance headers):");
         for (Example.Audit a : audits) {
             cluster.say("  " + a.command(cluster.bootstrap));
@@ -51,7 +67,7 @@ final class RunLoop {
                 stop.run();
                 progress.read(2_000);
                 cluster.say("stopped; " + progress.line());
-                if (cluster.ownsCluster()) {
+                if (cluster.ownsCluster() && !audits.isEmpty()) {
                     cluster.say("this run's cluster is deleted now; to audit after a run, run against ./eos kafka "
                             + "start's cluster");
                 } else {

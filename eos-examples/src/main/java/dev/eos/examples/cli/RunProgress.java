@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * input promised, the dead letters, the pipelines' lag and states. It reads with {@code read_committed}, so it
  * counts what exactly-once is about. Used by one thread at a time.
  */
-final class RunProgress implements AutoCloseable {
+final class RunProgress implements RunLoop.Progress {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String progressTopic;
@@ -53,8 +53,8 @@ final class RunProgress implements AutoCloseable {
                 .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
     }
 
-    /** Reads what was committed since the last call, for {@code ms} milliseconds. */
-    void read(long ms) {
+    @Override
+    public void read(long ms) {
         long until = System.nanoTime() + Duration.ofMillis(ms).toNanos();
         do {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -68,7 +68,8 @@ final class RunProgress implements AutoCloseable {
     }
 
     /** The progress line: committed, expected, dead letters, lag and states. */
-    String line() {
+    @Override
+    public String line() {
         StringBuilder s = new StringBuilder(progressTopic).append(": ").append(committed).append(" committed");
         if (expected >= 0) {
             s.append(" of ").append(expected).append(" expected");
