@@ -67,9 +67,14 @@ final class JdbcTransactions implements TransactionalSink {
         this.metrics = new JdbcMetrics(registry, applicationId);
         if (createTables) {
             try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
+                // instances starting together would race in CREATE TABLE IF NOT EXISTS: one at a time
+                c.setAutoCommit(false);
+                try (java.sql.Statement lock = c.createStatement()) {
+                    lock.execute("SELECT pg_advisory_xact_lock(hashtext('eos-jdbc:" + offsets.name() + "'))");
+                }
                 offsets.create(c);
                 deadLetters.create(c);
+                c.commit();
             } catch (SQLException e) {
                 throw new SQLException("Cannot create the tables " + offsets.name() + " and " + deadLetters.name()
                         + " (set createTables(false) if they are managed elsewhere): " + e.getMessage(),

@@ -3,6 +3,7 @@ package dev.eos.examples.cli;
 import dev.eos.Pipeline;
 import dev.eos.examples.LedgerPostgres;
 import dev.eos.examples.MapExample;
+import dev.eos.examples.MapToPostgres;
 import dev.eos.examples.MetricsEndpoint;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -90,7 +91,9 @@ final class WorkerCommand implements Callable<Integer> {
             description = "run that example's pipelines instead: ${COMPLETION-CANDIDATES}")
     String example;
 
-    @Option(names = "--jdbc-url", paramLabel = "URL", description = "the database of " + LedgerPostgres.NAME)
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "the PostgreSQL database of " + LedgerPostgres.NAME + ", or of the map pipeline, which then "
+                    + "writes rows there through eos-jdbc instead of records to --output")
     String jdbcUrl;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "state.dir of stateful pipelines")
@@ -157,8 +160,18 @@ final class WorkerCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--input and --output are required without --example");
             }
-            pipelines = List.of(MapExample.pipeline(bootstrap, app, instance, input, output, extra, maxSleepMs,
-                    poisonEvery, metrics == null ? null : metrics.registry(), variants()));
+            if (jdbcUrl != null) {
+                extra.remove("dead.letter.topic"); // dead letters go to the database's dead-letter table
+                try {
+                    pipelines = List.of(MapToPostgres.pipeline(bootstrap, app, instance, input,
+                            LedgerPostgres.dataSource(jdbcUrl), extra, maxSleepMs, poisonEvery));
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException("Cannot create the output table at " + jdbcUrl + ": " + e, e);
+                }
+            } else {
+                pipelines = List.of(MapExample.pipeline(bootstrap, app, instance, input, output, extra, maxSleepMs,
+                        poisonEvery, metrics == null ? null : metrics.registry(), variants()));
+            }
         } else if (example.equals(LedgerPostgres.NAME)) {
             if (jdbcUrl == null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),

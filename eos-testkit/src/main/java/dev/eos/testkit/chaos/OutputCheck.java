@@ -69,7 +69,8 @@ public final class OutputCheck {
             example(example);
         }
 
-        void example(String s) {
+        /** Records an example of a violation already counted in one of the fields (at most 10 are kept). */
+        public void example(String s) {
             if (examples.size() < 10) {
                 examples.add(s);
             }

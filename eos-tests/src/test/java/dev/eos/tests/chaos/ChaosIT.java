@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eos.examples.MapExample;
 import dev.eos.testkit.KafkaCluster;
+import dev.eos.testkit.LocalPostgres;
 import dev.eos.testkit.WithKafkaCluster;
 import dev.eos.testkit.chaos.ChaosTest;
 import dev.eos.testkit.chaos.OutputCheck;
@@ -59,6 +60,39 @@ class ChaosIT {
                 .run();
         assertThat(report.violations()).as("replay one with -Dchaos.seed=<seed> -Dchaos.schedules=1\n" + report)
                 .isZero();
+    }
+
+    /**
+     * The map pipeline into PostgreSQL through eos-jdbc (its results and offsets in one database transaction, owner
+     * epochs fencing the zombies) under the same schedules, and PostgreSQL killed with SIGKILL and restarted halfway
+     * through each: every input one row or one dead letter, each key's rows in input order, the offsets table at the
+     * input's end. {@code chaos.jdbc.schedules} schedules (2; 10 with {@code -Pchaos}).
+     */
+    @Test
+    void shouldKeepExactlyOnceIntoPostgresUnderGeneratedFaultSchedulesAndADatabaseCrash(KafkaCluster kafka)
+            throws Exception {
+        String seed = System.getProperty("chaos.seed", "").trim();
+        try (LocalPostgres pg = LocalPostgres.start()) {
+            ChaosTest.Report report = ChaosTest.builder(kafka)
+                    .mainClass("dev.eos.examples.cli.EosCli")
+                    .arguments(w -> {
+                        List<String> args = new ArrayList<>(List.of("worker"));
+                        args.addAll(w.arguments());
+                        args.addAll(List.of("--jdbc-url", pg.jdbcUrl(), "--concurrency", "16", "--max-sleep-ms", "2",
+                                "--poison-every", String.valueOf(POISON_EVERY)));
+                        return args;
+                    })
+                    .outputs(new DatabaseOutputs(pg.dataSource(), POISON_EVERY))
+                    .fault("PostgreSQL killed with SIGKILL and restarted", () -> {
+                        pg.kill();
+                        pg.restart();
+                    })
+                    .schedules(Integer.getInteger("chaos.jdbc.schedules", 2))
+                    .seed(seed.isEmpty() ? System.currentTimeMillis() : Long.parseLong(seed))
+                    .run();
+            assertThat(report.violations()).as("replay one with -Dchaos.seed=<seed> -Dchaos.jdbc.schedules=1\n"
+                    + report).isZero();
+        }
     }
 
     /**
