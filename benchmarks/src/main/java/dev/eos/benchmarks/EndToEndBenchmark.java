@@ -47,6 +47,16 @@ public final class EndToEndBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = parse(argv);
+        for (String kv : a.getOrDefault("eos-config", "").split(",")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.split("=", 2);
+                Contender.EXTRA_EOS_CONFIG.put(p[0].trim(), p.length > 1 ? p[1].trim() : "");
+            }
+        }
+        if ("jdbc".equals(a.get("scenario"))) {
+            JdbcBench.run(a);
+            return;
+        }
         if ("crash-restore".equals(a.get("scenario"))) {
             CrashRestore.run(a);
             return;
@@ -84,12 +94,6 @@ public final class EndToEndBenchmark {
                 contenders.size(), repeat, warmupBudget.toSeconds(), budget.toSeconds(),
                 (contenders.size() * (warmupBudget.toSeconds() + repeat * (budget.toSeconds()
                         + (scenario == Scenario.LATENCY ? duration + warmup : 0))) + 59) / 60 + 1));
-        for (String kv : a.getOrDefault("eos-config", "").split(",")) {
-            if (!kv.isBlank()) {
-                String[] p = kv.split("=", 2);
-                Contender.EXTRA_EOS_CONFIG.put(p[0].trim(), p.length > 1 ? p[1].trim() : "");
-            }
-        }
         KafkaCluster cluster = null;
         String bootstrap = a.get("bootstrap");
         try {
@@ -375,7 +379,7 @@ public final class EndToEndBenchmark {
             }
             String k = argv[i].substring(2);
             if (k.equals("help")) {
-                System.out.println("usage: eos bench [--scenario cpu|io|latency|state|skew|skew-hot|io-async|crash-restore] "
+                System.out.println("usage: eos bench [--scenario cpu|io|latency|state|skew|skew-hot|io-async|crash-restore|jdbc] "
                         + "[--records N] "
                         + "[--partitions P] [--keys K] [--rate R] [--duration S] [--warmup S] [--warmup-records N] "
                         + "[--repeat K] [--budget S] [--contenders C,C,...] (contenders: " + Contender.LABELS + ") "
