@@ -195,10 +195,10 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             expedite(task.endEpoch());
             task.begin(newTracker(task.tp));
             long committed = task.committedPosition();
-            if (sinkPositions != null && owned.contains(task.tp)) {
+            if (sinkPositions != null && owned.contains(task.tp) && !brokenRewind) {
                 task.awaitPosition();
                 reread.add(task.tp);
-            } else if (committed >= 0 && owned.contains(task.tp) && !brokenRewind) {
+            } else if (sinkPositions == null && committed >= 0 && owned.contains(task.tp) && !brokenRewind) {
                 AssignedPartitions.seek(consumer, task.tp, committed);
             }
         }
