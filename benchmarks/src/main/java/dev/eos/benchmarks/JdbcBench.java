@@ -45,8 +45,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>{@code at-least-once}: one consumer, each poll's rows as one JDBC batch in one database transaction, then
  *   {@code commitSync} (a crash between the two writes the rows again);</li>
  *   <li>{@code spring-kafka-jdbc}: a Spring Kafka listener container (one consumer thread per partition) whose
- *   listener inserts the record in a {@code DataSourceTransactionManager} transaction of its own, the offsets
- *   committed by the container after it (best effort: a crash between the two writes the row again).</li>
+ *   listener inserts the record in a {@code DataSourceTransactionManager} transaction of its own (on a HikariCP pool
+ *   of one connection per partition), the offsets committed by the container after each poll's records (best
+ *   effort: a crash between the two writes the rows again).</li>
  * </ul>
  * Records/s is the input count over the time from the first row committed to the last; startup is from the start
  * to the first row. The database is a local PostgreSQL 14 ({@code LocalPostgres}, synchronous commits) unless
@@ -273,8 +274,13 @@ final class JdbcBench {
         };
     }
 
-    private static AutoCloseable spring(String bootstrap, String app, String input, DataSource db, String table,
+    private static AutoCloseable spring(String bootstrap, String app, String input, DataSource unpooled, String table,
             int partitions) {
+        // a pool, as a Spring application has one: a connection per partition's listener thread
+        com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+        pool.setDataSource(unpooled);
+        pool.setMaximumPoolSize(partitions);
+        com.zaxxer.hikari.HikariDataSource db = new com.zaxxer.hikari.HikariDataSource(pool);
         DefaultKafkaConsumerFactory<String, String> consumers = new DefaultKafkaConsumerFactory<>(
                 consumerConfig(bootstrap, app), new StringDeserializer(), new StringDeserializer());
         JdbcTemplate jdbc = new JdbcTemplate(db);
@@ -288,6 +294,9 @@ final class JdbcBench {
         container.setConcurrency(partitions);
         container.setBeanName(app);
         container.start();
-        return container::stop;
+        return () -> {
+            container.stop();
+            db.close();
+        };
     }
 }
