@@ -149,6 +149,12 @@ public final class JdbcSink {
             return this;
         }
 
+        /**
+         * The sink, ready to build one pipeline with {@link JdbcSink#pipeline}; nothing connects to the database
+         * until that pipeline starts.
+         *
+         * @throws IllegalStateException if the offsets and dead-letter tables have the same name
+         */
         public JdbcSink build() {
             if (offsetsTable.equalsIgnoreCase(deadLetterTable)) {
                 throw new IllegalStateException("The offsets table and the dead-letter table must differ: "

@@ -16,7 +16,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * {@code eos run ledger-postgres}: the ledger pipeline in this process, into a local PostgreSQL server (started
  * here, deleted at the end) or the database {@code --jdbc-url} names, until Ctrl-C; a progress line every 5 s from
- * the database, and at the end the check of the database against the committed input.
+ * the database, and at the end the check of the database against the committed input (which needs a cluster and a
+ * database that outlive this process: a throwaway one stops with it).
  */
 final class LedgerRun implements RunLoop.Progress {
 
@@ -84,8 +85,10 @@ final class LedgerRun implements RunLoop.Progress {
             Example.Check check = ledger.check(cluster.bootstrap);
             check.details().forEach(line -> cluster.say("  " + line));
             cluster.say(check.verdict());
-        } catch (SQLException e) {
-            cluster.say("could not check the database: " + e);
+        } catch (SQLException | RuntimeException e) {
+            // a throwaway cluster and database stop with this process (their own shutdown hooks)
+            cluster.say("could not check the database against the input (" + e.getMessage() + "); to check at the "
+                    + "end, run against the cluster ./eos kafka start runs and a database of your own (--jdbc-url)");
         }
     }
 
