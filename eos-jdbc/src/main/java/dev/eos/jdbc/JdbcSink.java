@@ -135,8 +135,10 @@ public final class JdbcSink {
 
         /**
          * The isolation level of the commit transactions, a {@link Connection} constant (default
-         * {@link Connection#TRANSACTION_READ_COMMITTED}). Exactly-once does not depend on it: the offsets row is the
-         * fence. {@code TRANSACTION_SERIALIZABLE} makes statements that read rows (an {@code INSERT ... SELECT}, a
+         * {@link Connection#TRANSACTION_READ_COMMITTED}: each statement sees what other writers committed before it
+         * ran). Exactly-once does not depend on it: the offsets row is the fence. {@code TRANSACTION_REPEATABLE_READ}
+         * gives a commit's statements one snapshot, failing (and retrying) when another writer changed a row since.
+         * {@code TRANSACTION_SERIALIZABLE} makes statements that read rows (an {@code INSERT ... SELECT}, a
          * conditional {@code UPDATE}) behave as if the commits ran one at a time with other writers of the same
          * rows, at the cost of serialization failures, which roll back and are retried.
          */
