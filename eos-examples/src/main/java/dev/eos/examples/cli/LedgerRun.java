@@ -25,13 +25,17 @@ final class LedgerRun implements RunLoop.Progress {
     private final LedgerPostgres ledger;
     private final Pipeline<String, String> pipeline;
     private final long expected;
+    /** Whether the cluster and the database outlive this process, so the check can run at Ctrl-C. */
+    private final boolean checkable;
     private String last = "nothing applied yet";
 
-    private LedgerRun(DemoRun cluster, LedgerPostgres ledger, Pipeline<String, String> pipeline, long expected) {
+    private LedgerRun(DemoRun cluster, LedgerPostgres ledger, Pipeline<String, String> pipeline, long expected,
+            boolean checkable) {
         this.cluster = cluster;
         this.ledger = ledger;
         this.pipeline = pipeline;
         this.expected = expected;
+        this.checkable = checkable;
     }
 
     /** Runs until Ctrl-C or until the pipeline fails; returns the exit code. */
@@ -56,7 +60,8 @@ final class LedgerRun implements RunLoop.Progress {
                     + "; tables " + runName.replaceAll("[^A-Za-z0-9_]", "_") + "_{balances,applied_ops,offsets,"
                     + "dead_letters}");
             Pipeline<String, String> pipeline = ledger.pipeline(cluster.bootstrap, instance, Map.of());
-            LedgerRun progress = new LedgerRun(cluster, ledger, pipeline, from + records);
+            LedgerRun progress = new LedgerRun(cluster, ledger, pipeline, from + records,
+                    !cluster.ownsCluster() && server == null);
             RunLoop loop = new RunLoop(cluster, progress, List.of());
             cluster.say("running as instance " + instance + "; Ctrl-C stops it");
             if (loop.runUntilStopped(pipeline::start, () -> !pipeline.state().isTerminal(),
@@ -81,6 +86,11 @@ final class LedgerRun implements RunLoop.Progress {
     /** Closes the pipeline and checks the database against the committed input. */
     private void stopAndCheck() {
         pipeline.close(Duration.ofSeconds(20));
+        if (!checkable) {
+            cluster.say("not checked: this run's Kafka cluster or PostgreSQL stops with it; to check at the end, run "
+                    + "against the cluster ./eos kafka start runs and a database of your own (--jdbc-url)");
+            return;
+        }
         try {
             Example.Check check = ledger.check(cluster.bootstrap);
             check.details().forEach(line -> cluster.say("  " + line));
