@@ -3,9 +3,6 @@ package dev.eos.jdbc;
 import dev.eos.DeadLetter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Base64;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -43,12 +40,6 @@ final class DeadLetterTable {
                 + "  attempts          INT,\n"
                 + "  failed_at         TIMESTAMPTZ  NOT NULL DEFAULT now(),\n"
                 + "  PRIMARY KEY (application, source_topic, source_partition, source_offset))";
-    }
-
-    void create(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(ddl());
-        }
     }
 
     /** The insert of a dead letter made by the pipeline's failure policy (it carries the {@link DeadLetter} headers). */

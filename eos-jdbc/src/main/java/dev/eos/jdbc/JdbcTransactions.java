@@ -69,11 +69,11 @@ final class JdbcTransactions implements TransactionalSink {
             try (Connection c = dataSource.getConnection()) {
                 // instances starting together would race in CREATE TABLE IF NOT EXISTS: one at a time
                 c.setAutoCommit(false);
-                try (java.sql.Statement lock = c.createStatement()) {
-                    lock.execute("SELECT pg_advisory_xact_lock(hashtext('eos-jdbc:" + offsets.name() + "'))");
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_xact_lock(hashtext('eos-jdbc:" + offsets.name() + "'))");
+                    s.execute(offsets.ddl());
+                    s.execute(deadLetters.ddl());
                 }
-                offsets.create(c);
-                deadLetters.create(c);
                 c.commit();
             } catch (SQLException e) {
                 throw new SQLException("Cannot create the tables " + offsets.name() + " and " + deadLetters.name()
@@ -109,9 +109,17 @@ final class JdbcTransactions implements TransactionalSink {
         long t0 = System.nanoTime();
         List<List<Statements>> work = new ArrayList<>(records.size());
         long dead = 0;
-        for (Record r : records) {
-            work.add(statementsOf(r));
-            dead += r.outputs().stream().filter(o -> DEAD_LETTERS.equals(o.topic())).count();
+        for (Record r : records) { // its results, or its dead letter
+            List<Statements> of = new ArrayList<>(1);
+            for (ProducerRecord<byte[], byte[]> o : r.outputs()) {
+                if (output.equals(o.topic())) {
+                    of.add(codec.deserialize(o.topic(), o.value()));
+                } else if (DEAD_LETTERS.equals(o.topic())) {
+                    of.add(deadLetters.insert(app, r.input(), o.headers()));
+                    dead++;
+                }
+            }
+            work.add(of);
         }
         Connection c = null;
         try {
@@ -131,8 +139,7 @@ final class JdbcTransactions implements TransactionalSink {
                 written = writer.writePinned(c, records, work);
             }
             Set<TopicPartition> fenced = offsets.update(c, app, nextOffsets, epochs);
-            if (!fenced.isEmpty()) {
-                rollbackQuietly(c);
+            if (!fenced.isEmpty()) { // rolled back below, as for any runtime exception
                 metrics.rolledBack("fenced");
                 metrics.fenced(fenced.size());
                 throw new SinkFencedException("Another owner claimed " + fenced + " in " + offsets.name()
@@ -161,19 +168,6 @@ final class JdbcTransactions implements TransactionalSink {
             }
             throw e;
         }
-    }
-
-    /** The statements a record leaves: its results, or its dead letter. */
-    private List<Statements> statementsOf(Record r) {
-        List<Statements> out = new ArrayList<>(1);
-        for (ProducerRecord<byte[], byte[]> o : r.outputs()) {
-            if (output.equals(o.topic())) {
-                out.add(codec.deserialize(o.topic(), o.value()));
-            } else if (DEAD_LETTERS.equals(o.topic())) {
-                out.add(deadLetters.insert(app, r.input(), o.headers()));
-            }
-        }
-        return out;
     }
 
     private Connection connection() throws SQLException {

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,12 +39,6 @@ final class OffsetsTable {
                 + "  next_offset BIGINT,\n"
                 + "  owner_epoch BIGINT       NOT NULL,\n"
                 + "  PRIMARY KEY (application, topic, partition))";
-    }
-
-    void create(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(ddl());
-        }
     }
 
     /**

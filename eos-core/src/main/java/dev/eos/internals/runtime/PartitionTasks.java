@@ -194,12 +194,14 @@ final class PartitionTasks implements dev.eos.internals.txn.Transactions.Listene
             }
             expedite(task.endEpoch());
             task.begin(newTracker(task.tp));
-            long committed = task.committedPosition();
-            if (sinkPositions != null && owned.contains(task.tp) && !brokenRewind) {
+            if (!owned.contains(task.tp) || brokenRewind) {
+                continue;
+            }
+            if (sinkPositions != null) {
                 task.awaitPosition();
                 reread.add(task.tp);
-            } else if (sinkPositions == null && committed >= 0 && owned.contains(task.tp) && !brokenRewind) {
-                AssignedPartitions.seek(consumer, task.tp, committed);
+            } else if (task.committedPosition() >= 0) {
+                AssignedPartitions.seek(consumer, task.tp, task.committedPosition());
             }
         }
         if (!reread.isEmpty()) {

@@ -94,7 +94,7 @@ final class SinkPositions {
             }
             backoffMs = 0;
         } catch (Exception e) {
-            if (!(e instanceof RetriableException || e instanceof org.apache.kafka.common.errors.TimeoutException)) {
+            if (!(e instanceof RetriableException)) { // Kafka's TimeoutException (consumer.position) is one
                 throw e instanceof KafkaException ? (KafkaException) e
                         : new KafkaException("The sink could not say where partitions " + toClaim + " " + toRead
                                 + " resume: " + e, e);

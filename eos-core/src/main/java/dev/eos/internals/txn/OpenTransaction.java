@@ -64,13 +64,15 @@ final class OpenTransaction {
 
     /** Sends the outputs of a completed record; its offset is consumed by this transaction. */
     void send(Work w) {
-        Exception suspicion = kept == null ? probe.takeSuspicion(w) : null;
         if (kept != null) {
             kept.add(w);
-        } else if (suspicion != null && sendError.get() == null) {
-            sendAlone(w, suspicion);
         } else {
-            send(w, null);
+            Exception suspicion = probe.takeSuspicion(w);
+            if (suspicion != null && sendError.get() == null) {
+                sendAlone(w, suspicion);
+            } else {
+                send(w, null);
+            }
         }
         StateWrites sw = w.stateWrites;
         if (sw != null) {

@@ -193,8 +193,9 @@ public final class Transactions {
     public void send(Work w) {
         if (open == null) {
             sequence++;
-            open = new OpenTransaction(current, transactionHeader && sink == null ? current.transactionalId + ":" + current.session
-                    + ":" + sequence : null, probe, app, coalescedTopics.isEmpty() ? null
+            String tag = transactionHeader && current != null
+                    ? current.transactionalId + ":" + current.session + ":" + sequence : null;
+            open = new OpenTransaction(current, tag, probe, app, coalescedTopics.isEmpty() ? null
                     : new CoalescedOutputs(coalescedTopics, settings.coalesceMaxBytes()));
         }
         open.send(w);
